@@ -1,0 +1,3 @@
+from langlab.cli import main
+
+main()

@@ -125,7 +125,13 @@ class Language:
         return dists[distribution](n, rng)
 
     def has_member_of_length(self, n: int) -> bool:
-        return self.count(n) > 0
+        """Whether some member has length ``n``; override when ``count`` is expensive."""
+        return self.count_capped(n, 1) > 0
+
+    def count_capped(self, n: int, cap: int) -> int:
+        """``min(count(n), cap)``; override when the exact count is expensive at large n
+        (e.g. arithmetic languages), so dataset building can ask "at least k members?" cheaply."""
+        return min(self.count(n), cap)
 
     def enumerate(self, n: int) -> Iterator[Tokens]:
         """Every member of length ``n`` in lexicographic alphabet order, guided by next_symbols.

@@ -1,0 +1,148 @@
+"""Running a suite: resume, local process pool or Ray, progress, and the results store.
+
+The parent expands the suite into jobs, skips those already in the store, builds each distinct
+dataset once (into the on-disk cache, in parallel), then hands training runs to workers — one
+torch thread each — and records every finished run in the store as it arrives.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from langlab.errors import LanglabError
+from langlab.harness.store import Store
+from langlab.harness.suite import Job, Suite, expand
+
+
+@dataclass
+class RunSummary:
+    out_dir: Path
+    total: int
+    skipped: int
+    done: int
+    failed: int
+    wall_s: float
+
+
+def _init_worker() -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _prepare(language: str, task: dict, split: dict, cache_dir: str | None,
+             grammars: tuple[str, ...]) -> str:
+    """Build one dataset into the cache (a worker task); returns the language name."""
+    _init_worker()
+    from langlab import load_language
+    from langlab.data import SplitSpec, build_dataset
+
+    build_dataset(load_language(language, list(grammars)), task=task["name"],
+                  spec=SplitSpec.model_validate(split), target_mode=task["target_mode"],
+                  cache_dir=Path(cache_dir) if cache_dir else None, **task["options"])
+    return language
+
+
+def _run(job: Job, cache_dir: str | None, rule: str) -> dict:
+    _init_worker()
+    from langlab.harness.train import run_one
+
+    return run_one(job, cache_dir, rule)
+
+
+def _local(calls: list[tuple[Callable, tuple]], workers: int) -> Iterator[object]:
+    """Results of ``fn(*args)`` calls as they finish, from a spawn-based process pool."""
+    if workers <= 1:
+        for fn, args in calls:
+            yield fn(*args)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    os.environ["OMP_NUM_THREADS"] = "1"  # inherited by the spawned workers
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                             initializer=_init_worker) as pool:
+        futures = [pool.submit(fn, *args) for fn, args in calls]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+def _ray(calls: list[tuple[Callable, tuple]], workers: int, address: str | None) -> Iterator[object]:
+    try:
+        import ray
+    except ImportError:
+        raise LanglabError("the Ray executor needs Ray: pip install 'langlab[ray]'") from None
+    if not ray.is_initialized():
+        kwargs = {"address": address} if address else {"num_cpus": max(workers, 1)}
+        ray.init(include_dashboard=False, ignore_reinit_error=True, log_to_driver=False,
+                 runtime_env={"env_vars": {"OMP_NUM_THREADS": "1"}}, **kwargs)
+    pending = [ray.remote(num_cpus=1)(fn).remote(*args) for fn, args in calls]
+    while pending:
+        ready, pending = ray.wait(pending, num_returns=1)
+        yield ray.get(ready[0])
+
+
+def execute(calls: list[tuple[Callable, tuple]], executor: str, workers: int,
+            address: str | None = None) -> Iterable[object]:
+    if executor == "ray":
+        return _ray(calls, workers, address)
+    if executor != "local":
+        raise LanglabError(f"unknown executor {executor!r}; choose 'local' or 'ray'")
+    return _local(calls, workers)
+
+
+def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
+              executor: str = "local", address: str | None = None, quiet: bool = False,
+              grammars: tuple[str, ...] = (), cache_dir: str | Path | None = None,
+              on_row: Callable[[dict], None] | None = None) -> RunSummary:
+    """Run every unfinished job of ``suite`` into ``out_dir``; finished runs are skipped."""
+    from langlab.harness.progress import Progress
+
+    t0 = time.monotonic()
+    out = Path(out_dir)
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    resolved = suite.model_dump(mode="json")
+    (out / "suite.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False))
+    jobs = expand(suite, grammars)
+    store = Store(out / "results.sqlite")
+    finished = store.finished_keys()
+    pending = [j for j in jobs if j.key not in finished]
+    workers = workers or os.cpu_count() or 1
+    cache = str(cache_dir or out / "cache")
+    progress = Progress(total=len(jobs), already=len(jobs) - len(pending), quiet=quiet)
+    done = failed = 0
+    try:
+        datasets = {(j.language, repr(j.task), repr(j.split)): j for j in pending}
+        if len(datasets) > 1 and workers > 1:  # build each dataset once, in parallel
+            progress.message(f"building {len(datasets)} datasets")
+            calls = [(_prepare, (j.language, j.task, j.split, cache, j.grammars))
+                     for j in datasets.values()]
+            for _ in execute(calls, executor, workers, address):
+                pass
+        calls = [(_run, (j, cache, suite.selection)) for j in pending]
+        for row in execute(calls, executor, workers, address):
+            (out / "logs" / f"{row['key']}.log").write_text(row.pop("log", ""))
+            store.record(row)
+            if row["status"] == "done":
+                done += 1
+            else:
+                failed += 1
+            progress.advance(row)
+            if on_row:
+                on_row(row)
+    finally:
+        progress.close()
+        store.close()
+    return RunSummary(out, len(jobs), len(jobs) - len(pending), done, failed,
+                      time.monotonic() - t0)

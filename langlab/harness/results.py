@@ -1,0 +1,97 @@
+"""From stored runs to the capability table: selection on validation, statistics over seeds.
+
+For each language × model column, the grid point (model settings + training settings) with the
+best mean validation score over its seeds is selected — never a test bin. For that grid point,
+each split gets the maximum over seeds (what the papers report) and the mean ± standard
+deviation (what they did not). :func:`headline` is the one definition of the headline score.
+
+>>> rows = [{"language": "p", "column": "lstm", "config_id": "a", "seed": s, "status": "done",
+...          "metrics": {"validation": {"accuracy": 1.0, "loss": 0.1},
+...                      "test-51-100": {"accuracy": acc}}} for s, acc in [(0, .5), (1, 1.0)]]
+>>> cell = summarize(rows)[("p", "lstm")]
+>>> cell.bins["test-51-100"].max, round(cell.bins["test-51-100"].mean, 2), headline(cell)
+(1.0, 0.75, 1.0)
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+GENERALIZES = 0.9  # accuracy at or above which a model "generalizes" on a bin
+
+
+@dataclass
+class BinStats:
+    max: float
+    mean: float
+    sd: float
+    n: int  # seeds
+
+    @classmethod
+    def of(cls, values: list[float]) -> "BinStats":
+        sd = statistics.stdev(values) if len(values) > 1 else 0.0
+        return cls(max(values), statistics.fmean(values), sd, len(values))
+
+
+@dataclass
+class Cell:
+    language: str
+    column: str
+    config_id: str | None
+    settings: dict = field(default_factory=dict)
+    training: dict = field(default_factory=dict)
+    bins: dict[str, BinStats] = field(default_factory=dict)
+    seeds: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _score(rows: list[dict], rule: str) -> float:
+    vals = [r["metrics"]["validation"]["loss" if rule == "validation-loss" else "accuracy"]
+            for r in rows]
+    mean = statistics.fmean(vals)
+    return -mean if rule == "validation-loss" else mean
+
+
+def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple[str, str], Cell]:
+    """Cells keyed by (language, column), from store rows (``Store.rows()``)."""
+    groups: dict[tuple[str, str], dict[str, list[dict]]] = {}
+    for r in rows:
+        groups.setdefault((r["language"], r["column"]), {}).setdefault(r["config_id"], []).append(r)
+    cells = {}
+    for (lang, col), configs in sorted(groups.items()):
+        done = {cid: [r for r in rs if r["status"] == "done"] for cid, rs in configs.items()}
+        done = {cid: rs for cid, rs in done.items() if rs}
+        all_rows = [r for rs in configs.values() for r in rs]
+        failed = [r for r in all_rows if r["status"] != "done"]
+        cell = Cell(lang, col, None, failed=len(failed),
+                    errors=sorted({r.get("error") or "" for r in failed}))
+        if done:
+            best = max(done, key=lambda cid: (_score(done[cid], rule), -len(cid), cid))
+            chosen = sorted(done[best], key=lambda r: r["seed"])
+            cell.config_id, cell.seeds = best, len(chosen)
+            cell.settings, cell.training = chosen[0].get("settings") or {}, chosen[0].get("training") or {}
+            splits = [s for s in chosen[0]["metrics"] if s != "train"]
+            for s in splits:
+                cell.bins[s] = BinStats.of([r["metrics"][s]["accuracy"] for r in chosen])
+        cells[(lang, col)] = cell
+    return cells
+
+
+def test_bins(cells: dict[tuple[str, str], Cell]) -> list[str]:
+    """The test split names present, ordered by their lower length bound."""
+    names = {b for c in cells.values() for b in c.bins if b.startswith("test-")}
+
+    def lo(name: str) -> int:
+        try:
+            return int(name.split("-")[1])
+        except (IndexError, ValueError):
+            return 0
+    return sorted(names, key=lambda n: (lo(n), n))
+
+
+def headline(cell: Cell) -> float | None:
+    """The headline score: the max-over-seeds accuracy on the longest test bin."""
+    bins = test_bins({(cell.language, cell.column): cell})
+    return cell.bins[bins[-1]].max if bins else None

@@ -1,0 +1,183 @@
+"""Suite files: what to train, on what, how — validated with positioned errors, expanded to jobs.
+
+A suite names languages (registered names, YAML paths, or tags such as ``bhattamishra2020``),
+models with settings (a list value expands to a grid), the task, the split, seeds, the training
+budget and the selection rule. Defaults live in code (these models); the YAML overrides them; the
+command line overrides both (``--training.epochs=3``). The resolved suite — every default filled
+in — is saved beside the results.
+
+>>> s = Suite(name="t", languages=["parity"], models=[ModelEntry(name="lstm")])
+>>> s.training.batch_size, s.selection
+(64, 'validation-accuracy')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from langlab.data import SplitSpec
+from langlab.errors import SpecError
+from langlab.yamlio import pydantic_error, read_yaml
+
+Strict = ConfigDict(extra="forbid")
+
+
+class TaskConfig(BaseModel):
+    model_config = Strict
+    name: Literal["next-symbol", "recognition"] = "next-symbol"
+    target_mode: Literal["exact", "paper"] = "exact"
+    options: dict[str, Any] = Field(default_factory=dict)  # passed to build_dataset/get_task
+
+
+class ModelEntry(BaseModel):
+    model_config = Strict
+    name: str
+    label: str | None = None  # the table's column name; default: the registry name
+    settings: dict[str, Any] = Field(default_factory=dict)  # list values expand to a grid
+
+    @property
+    def column(self) -> str:
+        return self.label or self.name
+
+
+class TrainingConfig(BaseModel):
+    model_config = Strict
+    epochs: int = Field(20, ge=1)
+    max_steps: int | None = Field(None, ge=1)
+    batch_size: int = Field(64, ge=1)
+    optimizer: Literal["adam", "adamw", "sgd", "rmsprop"] = "adam"
+    lr: float | list[float] = 1e-3  # a list expands to a grid
+    weight_decay: float = 0.0
+    grad_clip: float | None = 1.0
+    patience: int | None = Field(5, ge=1)  # evaluations without validation improvement
+    eval_every: int | None = Field(None, ge=1)  # steps between validations; None: every epoch
+    time_limit_s: float | None = None  # wall-clock cap per run; the best checkpoint is kept
+    eval_batch_size: int = Field(256, ge=1)
+
+
+class Suite(BaseModel):
+    model_config = Strict
+    name: str
+    description: str = ""
+    languages: list[str] = Field(min_length=1)
+    models: list[ModelEntry] = Field(min_length=1)
+    task: TaskConfig = Field(default_factory=TaskConfig)
+    split: SplitSpec = Field(default_factory=SplitSpec)
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    selection: Literal["validation-accuracy", "validation-loss"] = "validation-accuracy"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One training run: everything a worker needs, picklable."""
+
+    key: str
+    language: str
+    model: str
+    column: str
+    settings: dict
+    training: dict
+    task: dict
+    split: dict
+    seed: int
+    grammars: tuple[str, ...] = ()
+
+    @property
+    def config_id(self) -> str:
+        """Identifies the grid point (everything but the seed), for selection across seeds."""
+        return _digest({k: v for k, v in self.describe().items() if k != "seed"})
+
+    def describe(self) -> dict:
+        return {"language": self.language, "model": self.model, "column": self.column,
+                "settings": self.settings, "training": self.training, "task": self.task,
+                "split": self.split, "seed": self.seed}
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def apply_overrides(data: dict, overrides: list[str]) -> dict:
+    """Apply ``key.sub=value`` overrides (values parsed as YAML scalars) to a suite dict."""
+    import yaml
+
+    for item in overrides:
+        key, sep, raw = item.lstrip("-").partition("=")
+        if not sep:
+            raise SpecError(f"override {item!r} is not of the form --key=value")
+        node = data
+        parts = key.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise SpecError(f"override {item!r}: {p!r} is not a section")
+        node[parts[-1]] = yaml.safe_load(raw)
+    return data
+
+
+def load_suite(path: str | Path, overrides: list[str] = ()) -> Suite:
+    """Read and validate a suite file; any problem is a :class:`SpecError` at its position."""
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error("a suite file must be a YAML mapping")
+    data = apply_overrides(doc.data, list(overrides))
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as exc:
+        raise pydantic_error(doc, exc, model=Suite, what="suite") from None
+
+
+def resolve_languages(suite: Suite, grammars: tuple[str, ...] = ()) -> list[str]:
+    """Names (or paths) of the suite's languages; a tag expands to every language carrying it."""
+    from langlab.errors import UnknownNameError
+    from langlab.languages.registry import list_languages, load_language
+
+    names = list_languages(list(grammars))
+    out: list[str] = []
+    for item in suite.languages:
+        if item in names or item.endswith((".yaml", ".yml")):
+            load_language(item, list(grammars))  # fail early on a broken file
+            out.append(item)
+            continue
+        tagged = [n for n in names if item in load_language(n, list(grammars)).tags]
+        if not tagged:
+            raise UnknownNameError("language or tag", item, names)
+        out += tagged
+    return list(dict.fromkeys(out))
+
+
+def _grid(d: dict) -> list[dict]:
+    keys = [k for k, v in d.items() if isinstance(v, list)]
+    fixed = {k: v for k, v in d.items() if k not in keys}
+    return [{**fixed, **dict(zip(keys, combo))}
+            for combo in itertools.product(*(d[k] for k in keys))] or [fixed]
+
+
+def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
+    """Every (language, model grid point, seed) run of the suite, in a stable order."""
+    langs = resolve_languages(suite, grammars)
+    training = suite.training.model_dump()
+    split = suite.split.model_dump(mode="json")
+    task = suite.task.model_dump()
+    jobs = []
+    for lang in langs:
+        for entry in suite.models:
+            for settings in _grid(entry.settings):
+                for tr in _grid(training):
+                    for seed in suite.seeds:
+                        desc = {"language": lang, "model": entry.name, "column": entry.column,
+                                "settings": settings, "training": tr, "task": task,
+                                "split": split, "seed": seed}
+                        jobs.append(Job(key=_digest(desc), language=lang, model=entry.name,
+                                        column=entry.column, settings=settings, training=tr,
+                                        task=task, split=split, seed=seed,
+                                        grammars=tuple(grammars)))
+    return jobs

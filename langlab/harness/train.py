@@ -1,0 +1,190 @@
+"""The training loop (one plain function) and one whole run (``run_one``), as a worker runs it.
+
+``train`` reads top to bottom: batches from the training split, forward, task loss, step; every
+epoch (or ``eval_every`` steps) a validation pass; early stopping on validation; the best
+checkpoint restored at the end. Model selection never looks at a test bin. A non-finite loss
+ends the run as failed with its reason; the caller records it and the suite goes on.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("langlab.train")
+
+
+class Diverged(RuntimeError):
+    """The loss became NaN or infinite."""
+
+
+@dataclass
+class TrainOutcome:
+    steps: int = 0
+    best_step: int = 0
+    best_validation: dict = field(default_factory=dict)
+    history: list = field(default_factory=list)
+
+
+def _optimizer(params, cfg: dict):
+    import torch
+
+    kind, lr, wd = cfg["optimizer"], cfg["lr"], cfg["weight_decay"]
+    if kind == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=wd)
+    if kind == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    if kind == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, weight_decay=wd)
+    return torch.optim.SGD(params, lr=lr, weight_decay=wd)
+
+
+def _better(new: dict, old: dict | None, rule: str) -> bool:
+    if old is None:
+        return True
+    if rule == "validation-loss":
+        return new["loss"] < old["loss"]
+    # accuracy first; among equal accuracies, the lower loss
+    return (new["accuracy"], -new["loss"]) > (old["accuracy"], -old["loss"])
+
+
+def validate(model, head, task, split, batch_size: int) -> dict:
+    """Validation metrics plus the mean task loss (used to break accuracy ties)."""
+    import torch
+
+    metrics = task.evaluate(model, head, split, batch_size=batch_size)
+    model.eval(), head.eval()
+    total, n = 0.0, 0
+    with torch.no_grad():
+        for batch in split.batches(batch_size, shuffle=False, seed=None):
+            total += float(task.loss(head(model(batch.tokens, batch.lengths)), batch)) * len(batch.lengths)
+            n += len(batch.lengths)
+    return {**metrics, "loss": total / max(n, 1)}
+
+
+def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
+          rule: str = "validation-accuracy") -> TrainOutcome:
+    """Train ``model`` + ``head`` on ``train_split``; select on ``val_split``; restore the best."""
+    import torch
+
+    params = list(model.parameters()) + list(head.parameters())
+    opt = _optimizer(params, cfg)
+    out = TrainOutcome()
+    best_state, best = None, None
+    stale, start = 0, time.monotonic()
+    eval_every, patience = cfg.get("eval_every"), cfg.get("patience")
+    max_steps, time_limit = cfg.get("max_steps"), cfg.get("time_limit_s")
+
+    def checkpoint() -> bool:
+        """Validate, keep the best weights; return True when training should stop."""
+        nonlocal best_state, best, stale
+        metrics = validate(model, head, task, val_split, cfg["eval_batch_size"])
+        out.history.append({"step": out.steps, **metrics})
+        if _better(metrics, best, rule):
+            best, stale = metrics, 0
+            best_state = (copy.deepcopy(model.state_dict()), copy.deepcopy(head.state_dict()))
+            out.best_step = out.steps
+        else:
+            stale += 1
+        log.info("step %d validation %s", out.steps, metrics)
+        perfect = rule == "validation-accuracy" and metrics["accuracy"] >= 1.0 and metrics["loss"] < 1e-3
+        return perfect or (patience is not None and stale >= patience)
+
+    stop = False
+    for epoch in range(cfg["epochs"]):
+        model.train(), head.train()
+        for batch in train_split.batches(cfg["batch_size"], shuffle=True, seed=seed * 100_003 + epoch):
+            loss = task.loss(head(model(batch.tokens, batch.lengths)), batch)
+            if not math.isfinite(float(loss)):
+                raise Diverged(f"non-finite training loss ({float(loss)}) at step {out.steps}")
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.get("grad_clip"):
+                torch.nn.utils.clip_grad_norm_(params, cfg["grad_clip"])
+            opt.step()
+            out.steps += 1
+            over = (max_steps and out.steps >= max_steps) or (
+                time_limit and time.monotonic() - start > time_limit)
+            if (eval_every and out.steps % eval_every == 0) or over:
+                stop = checkpoint() or bool(over)
+                model.train(), head.train()
+            if stop:
+                break
+        if stop:
+            break
+        if not eval_every and checkpoint():
+            break
+    if best_state is None:  # no validation happened yet (e.g. max_steps hit at once)
+        checkpoint()
+    model.load_state_dict(best_state[0])
+    head.load_state_dict(best_state[1])
+    out.best_validation = best
+    return out
+
+
+def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
+    """One training run in a worker: data, model, train, evaluate every split. Never raises for
+    a run's own failure: the returned row says ``status: failed`` with the reason. The run's log
+    comes back in ``row["log"]`` so that only the parent writes files (and Ray workers on other
+    machines need no shared disk for logs)."""
+    import io
+
+    import torch
+
+    torch.set_num_threads(1)
+    t0 = time.monotonic()
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    row: dict[str, Any] = {"key": job.key, "language": job.language, "model": job.model,
+                           "column": job.column, "config_id": job.config_id, "seed": job.seed,
+                           "settings": job.settings, "training": job.training}
+    timings = {}
+    try:
+        from langlab import build_model, load_language
+        from langlab.data import SplitSpec, build_dataset
+        from langlab.tasks import get_task
+
+        lang = load_language(job.language, list(job.grammars))
+        ds = build_dataset(lang, task=job.task["name"], spec=SplitSpec.model_validate(job.split),
+                           target_mode=job.task["target_mode"],
+                           cache_dir=Path(cache_dir) if cache_dir else None, **job.task["options"])
+        timings["data_s"] = time.monotonic() - t0
+        torch.manual_seed(job.seed)
+        model = build_model(job.model, vocab_size=ds.vocab.size, **job.settings)
+        task = get_task(job.task["name"], ds.vocab, **job.task["options"])
+        head = task.make_head(model.output_dim)
+        row["n_params"] = model.num_parameters() + sum(p.numel() for p in head.parameters())
+        t1 = time.monotonic()
+        outcome = train(model, head, task, ds.splits["train"], ds.splits["validation"],
+                        job.training, job.seed, rule)
+        timings["train_s"] = time.monotonic() - t1
+        t2 = time.monotonic()
+        # Every held-out split; the training split is not re-scored (it costs as much as an epoch).
+        metrics = {name: task.evaluate(model, head, split, batch_size=job.training["eval_batch_size"])
+                   for name, split in ds.splits.items() if name != "train"}
+        metrics["validation"]["loss"] = outcome.best_validation["loss"]
+        timings["eval_s"] = time.monotonic() - t2
+        row.update(status="done", metrics=metrics, steps=outcome.steps, best_step=outcome.best_step,
+                   data={name: {"n": len(s.examples), "n_distinct": s.n_distinct, "notes": s.notes}
+                         for name, s in ds.splits.items()})
+    except Diverged as exc:
+        row.update(status="failed", error=str(exc))
+    except Exception as exc:  # a run's own failure is recorded, never fatal to the suite
+        import traceback
+
+        log.error("run failed: %s", traceback.format_exc())
+        row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+    finally:
+        log.removeHandler(handler)
+    row["log"] = buffer.getvalue()
+    row["timings"] = timings
+    row["wall_s"] = time.monotonic() - t0
+    return row

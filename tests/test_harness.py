@@ -1,0 +1,179 @@
+"""The suite runner end to end: tiny suites, resume after SIGKILL, failures, positioned errors, Ray."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from langlab.errors import SpecError
+from langlab.harness.execute import run_suite
+from langlab.harness.results import summarize
+from langlab.harness.store import Store
+from langlab.harness.suite import expand, load_suite
+
+TINY = """\
+name: tiny
+languages: [parity, dyck-1]
+models:
+  - name: lstm
+    settings: {hidden: 8}
+  - name: transformer
+    settings: {d_model: 8, heads: 2, layers: 1, ff: 16, positional: none}
+task: {name: next-symbol}
+split:
+  train: {lo: 1, hi: 8, size: 48}
+  validation: {lo: 1, hi: 8, size: 16}
+  test: [{lo: 1, hi: 8, size: 16}, {lo: 9, hi: 12, size: 16}]
+seeds: [0, 1]
+training: {epochs: 2, batch_size: 16, lr: 0.01}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "suite.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text))
+    return p
+
+
+def run_cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-m", "langlab", *args], capture_output=True,
+                          text=True, env=env, **kw)
+
+
+def test_tiny_suite_runs_end_to_end_and_resumes(tmp_path):
+    suite = load_suite(write(tmp_path, TINY))
+    jobs = expand(suite)
+    assert len(jobs) == 2 * 2 * 2 and len({j.key for j in jobs}) == 8
+    out = tmp_path / "run"
+    summary = run_suite(suite, out, workers=1, quiet=True)
+    assert (summary.done, summary.failed, summary.skipped) == (8, 0, 0)
+    store = Store(out / "results.sqlite")
+    rows = store.rows()
+    assert {r["key"] for r in rows} == {j.key for j in jobs}
+    for r in rows:
+        assert set(r["metrics"]) == {"validation", "test-1-8", "test-9-12"}
+        assert 0.0 <= r["metrics"]["test-9-12"]["accuracy"] <= 1.0
+        assert r["n_params"] > 0 and r["wall_s"] > 0
+        assert (out / "logs" / f"{r['key']}.log").is_file()
+    cells = summarize(rows)
+    assert set(cells) == {(lang, col) for lang in ("parity", "dyck-1") for col in ("lstm", "transformer")}
+    for cell in cells.values():
+        assert cell.seeds == 2
+        accs = [r["metrics"]["test-9-12"]["accuracy"] for r in rows
+                if (r["language"], r["column"]) == (cell.language, cell.column)]
+        assert cell.bins["test-9-12"].max == max(accs)
+    # the resolved suite is saved with every default filled in
+    saved = load_suite(out / "suite.yaml")
+    assert saved == suite and saved.training.optimizer == "adam"
+    # running again skips everything
+    again = run_suite(suite, out, workers=1, quiet=True)
+    assert (again.done, again.skipped) == (0, 8)
+
+
+def test_same_seed_same_numbers(tmp_path):
+    suite = load_suite(write(tmp_path, TINY), ["--seeds=[3]", "--languages=[parity]"])
+    a = run_suite(suite, tmp_path / "a", workers=1, quiet=True)
+    b = run_suite(suite, tmp_path / "b", workers=1, quiet=True)
+    assert a.done == b.done == 2
+    ra, rb = (Store(p / "results.sqlite").rows() for p in (a.out_dir, b.out_dir))
+    assert [r["metrics"] for r in ra] == [r["metrics"] for r in rb]
+
+
+def test_sigkill_then_rerun_finishes_each_run_once(tmp_path):
+    suite_path = write(tmp_path, TINY.replace("epochs: 2", "epochs: 3"))
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "langlab", "run", str(suite_path), "--out",
+                             str(out), "--workers", "1", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+    db = out / "results.sqlite"
+    deadline = time.monotonic() + 120
+    recorded = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.is_file():
+            try:
+                recorded = sqlite3.connect(db).execute("SELECT count(*) FROM runs").fetchone()[0]
+            except sqlite3.OperationalError:
+                recorded = 0
+            if recorded >= 2:
+                break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = {k for (k,) in sqlite3.connect(db).execute("SELECT key FROM runs")}
+    assert 2 <= len(before) < 8, "the kill should land mid-suite"
+    rerun = run_cli("run", str(suite_path), "--out", str(out), "--workers", "1", "--quiet")
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"resuming: {len(before)} of 8" in rerun.stderr
+    assert rerun.stderr.count("] done ") == 8 - len(before)  # none done twice
+    after = Store(db).rows()
+    expected = {j.key for j in expand(load_suite(suite_path))}
+    assert {r["key"] for r in after} == expected and len(after) == 8
+
+
+def test_diverging_run_is_recorded_as_failed_and_others_complete(tmp_path):
+    from langlab.harness.suite import Suite
+
+    good = load_suite(write(tmp_path, TINY), ["--seeds=[0]"])
+    data = good.model_dump()
+    # an enormous SGD step without clipping drives the loss to inf/NaN within a few steps
+    bad = Suite.model_validate({
+        **data, "name": "bad",
+        "models": [{"name": "lstm", "label": "diverge", "settings": {"hidden": 8}}],
+        "training": {**data["training"], "optimizer": "sgd", "lr": 1e30, "grad_clip": None}})
+    out = tmp_path / "run"
+    s1 = run_suite(bad, out, workers=1, quiet=True)
+    s2 = run_suite(good, out, workers=1, quiet=True)
+    rows = Store(out / "results.sqlite").rows()
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert (s1.failed, s2.done, s2.failed) == (2, 4, 0)
+    assert {r["column"] for r in failed} == {"diverge"}
+    assert all("non-finite" in r["error"] for r in failed)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("trainning: {epochs: 2}\n", "suite: unknown key 'trainning'; did you mean 'training'?"),
+    ("training: {epocs: 2}\n", "suite: unknown key 'epocs'; did you mean 'epochs'?"),
+    ("training: {epochs: many}\n", "suite: training.epochs: Input should be a valid integer"),
+    ("task: {name: parsing}\n", "suite: task.name: Input should be 'next-symbol' or 'recognition'"),
+])
+def test_suite_typos_get_positioned_errors(tmp_path, text, message):
+    base = "name: t\nlanguages: [parity]\nmodels: [{name: lstm}]\n"
+    p = write(tmp_path, base + text)
+    with pytest.raises(SpecError) as info:
+        load_suite(p)
+    assert info.value.headline().startswith(f"{p}:4:")
+    assert message in info.value.headline()
+
+
+def test_cli_reports_typo_before_training(tmp_path):
+    p = write(tmp_path, TINY.replace("languages: [parity, dyck-1]", "languages: [parity, dyck-l]"))
+    res = run_cli("run", str(p), "--out", str(tmp_path / "o"))
+    assert res.returncode == 2
+    assert "unknown language or tag 'dyck-l'; did you mean 'dyck-1'" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "o" / "results.sqlite").exists()
+
+
+def test_ray_executor_matches_local(tmp_path):
+    pytest.importorskip("ray")
+    suite = load_suite(write(tmp_path, TINY), ["--seeds=[0]", "--languages=[parity]"])
+    local = run_suite(suite, tmp_path / "local", workers=1, quiet=True)
+    ray_run = run_suite(suite, tmp_path / "ray", workers=2, executor="ray", quiet=True)
+    import ray
+
+    ray.shutdown()
+    assert local.done == ray_run.done == 2
+    key = lambda r: r["key"]  # noqa: E731
+    ra = sorted(Store(tmp_path / "local" / "results.sqlite").rows(), key=key)
+    rb = sorted(Store(tmp_path / "ray" / "results.sqlite").rows(), key=key)
+    assert [r["metrics"] for r in ra] == [r["metrics"] for r in rb]

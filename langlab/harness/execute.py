@@ -102,6 +102,31 @@ def execute(calls: list[tuple[Callable, tuple]], executor: str, workers: int,
     return _local(calls, workers)
 
 
+def _write_run_info(out: Path, wall_s: float, workers: int, executor: str) -> None:
+    """``run.json``: the machine and the accumulated wall time (over resumed sessions)."""
+    import json
+    import platform
+
+    from langlab import __version__
+
+    path = out / "run.json"
+    info = json.loads(path.read_text()) if path.is_file() else {"sessions": []}
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except ImportError:  # pragma: no cover
+        torch_version = None
+    info["sessions"].append({"wall_s": round(wall_s, 1), "workers": workers, "executor": executor,
+                             "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+    info.update(langlab_version=__version__, python=platform.python_version(), torch=torch_version,
+                machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+                wall_s=round(sum(s["wall_s"] for s in info["sessions"]), 1))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(info, indent=2))
+    tmp.replace(path)
+
+
 def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
               executor: str = "local", address: str | None = None, quiet: bool = False,
               grammars: tuple[str, ...] = (), cache_dir: str | Path | None = None,
@@ -144,5 +169,6 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
     finally:
         progress.close()
         store.close()
+        _write_run_info(out, time.monotonic() - t0, workers, executor)
     return RunSummary(out, len(jobs), len(jobs) - len(pending), done, failed,
                       time.monotonic() - t0)

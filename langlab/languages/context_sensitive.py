@@ -1,0 +1,246 @@
+"""Classic languages beyond context-free (and aⁿbᵐcⁿ⁺ᵐ): copy, marked copy, squares, powers of 2.
+
+>>> Copy().accepts("abab"), MarkedCopy().accepts("ab#ab"), AnBmCnm().accepts("abcc")
+(True, True, True)
+>>> [ASquare().count(n) for n in range(10)]
+[1, 1, 0, 0, 1, 0, 0, 0, 0, 1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import isqrt
+
+import numpy as np
+
+from langlab.languages.base import EOS, Language, Tokens
+
+
+def z_function(s: Sequence) -> list[int]:
+    """``z[i]`` = length of the longest common prefix of ``s`` and ``s[i:]`` (``z[0] = len(s)``).
+
+    >>> z_function("abab")
+    [4, 0, 2, 0]
+    """
+    n = len(s)
+    z = [0] * n
+    if n:
+        z[0] = n
+    left = right = 0
+    for i in range(1, n):
+        if i < right:
+            z[i] = min(right - i, z[i - left])
+        while i + z[i] < n and s[z[i]] == s[i + z[i]]:
+            z[i] += 1
+        if i + z[i] > right:
+            left, right = i, i + z[i]
+    return z
+
+
+class Copy(Language):
+    """copy: ``w w`` for w in {a,b}*. ``count(2m) = 2**m`` (distinct w give distinct ww).
+
+    Every prefix p extends to a member (p p is one), so ``next_symbols`` is always ``{a, b}``,
+    plus EOS iff p is a square; ``p[:2h]`` is a square iff ``z[h] >= h`` in the Z-function of p,
+    which makes ``next_symbols_all`` O(n).
+
+    >>> L = Copy()
+    >>> L.accepts("abaaba"), L.accepts("abba"), sorted(L.next_symbols("aa"))
+    (True, False, ['<eos>', 'a', 'b'])
+    """
+
+    name = "copy"
+    alphabet = ("a", "b")
+    level = "context-sensitive"
+    tags = frozenset({"context-sensitive"})
+
+    def count(self, n: int) -> int:
+        return 1 << (n // 2) if n >= 0 and n % 2 == 0 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if self.count(n) == 0:
+            return None
+        w = tuple(self.alphabet[x] for x in rng.integers(0, 2, size=n // 2).tolist())
+        return w + w
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        h = len(toks) // 2
+        return len(toks) % 2 == 0 and toks[:h] == toks[h:]
+
+    _OPEN, _DONE = frozenset({"a", "b"}), frozenset({"a", "b", EOS})
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        z = z_function(toks)
+        out = [self._DONE]
+        for i in range(1, len(toks) + 1):
+            square = i % 2 == 0 and z[i // 2] >= i // 2
+            out.append(self._DONE if square else self._OPEN)
+        return out
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self._DONE if self.accepts(prefix) else self._OPEN
+
+
+class MarkedCopy(Language):
+    """marked-copy: ``w # w`` for w in {a,b}*. ``count(2m + 1) = 2**m``.
+
+    Before ``#`` anything goes (a, b or #); after it the next symbol is forced: the next
+    symbol of w, or EOS once the copy is complete.
+
+    >>> L = MarkedCopy()
+    >>> L.accepts("ab#ab"), L.accepts("ab#ba"), sorted(L.next_symbols("ab#a"))
+    (True, False, ['b'])
+    """
+
+    name = "marked-copy"
+    alphabet = ("a", "b", "#")
+    level = "context-sensitive"
+    tags = frozenset({"context-sensitive"})
+
+    def count(self, n: int) -> int:
+        return 1 << (n // 2) if n >= 1 and n % 2 == 1 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if self.count(n) == 0:
+            return None
+        w = tuple(self.alphabet[x] for x in rng.integers(0, 2, size=n // 2).tolist())
+        return w + ("#",) + w
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        free = frozenset(self.alphabet)
+        out, mark = [free], None
+        for i, t in enumerate(toks):
+            if mark is None:
+                if t == "#":
+                    mark = i
+                out.append(free if mark is None else frozenset({toks[0] if i > 0 else EOS}))
+                continue
+            j = i - mark - 1  # position in the copy
+            if j >= mark or t != toks[j]:
+                break
+            out.append(frozenset({toks[j + 1] if j + 1 < mark else EOS}))
+        return out + [frozenset()] * (len(toks) + 1 - len(out))
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        return EOS in self.next_symbols(s)
+
+
+class AnBmCnm(Language):
+    """anbmcnm: ``a^n b^m c^(n+m)`` with n, m ≥ 0 (ε included). Context-free, not merely
+    context-sensitive: ``S -> a S c | T``, ``T -> b T c | ε``. ``count(2j) = j + 1``.
+
+    >>> L = AnBmCnm()
+    >>> [L.count(n) for n in range(5)], L.accepts("aabccc"), L.accepts("acb")
+    ([1, 0, 2, 0, 3], True, False)
+    """
+
+    name = "anbmcnm"
+    alphabet = ("a", "b", "c")
+    level = "context-free"
+    tags = frozenset({"counter"})
+
+    def count(self, n: int) -> int:
+        return n // 2 + 1 if n >= 0 and n % 2 == 0 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if self.count(n) == 0:
+            return None
+        j = n // 2
+        a = int(rng.integers(0, j + 1))
+        return ("a",) * a + ("b",) * (j - a) + ("c",) * j
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        phase, need, cs = 0, 0, 0  # phase 0: a's, 1: b's, 2: c's; need = n + m so far
+
+        def allowed() -> frozenset[str]:
+            out = {"a"} if phase == 0 else set()
+            if phase <= 1:
+                out.add("b")
+            if cs < need:
+                out.add("c")
+            if cs == need:
+                out.add(EOS)
+            return frozenset(out)
+
+        out = [allowed()]
+        for t in toks:
+            if t not in out[-1]:
+                break
+            phase = max(phase, "abc".index(t))
+            if t == "c":
+                cs += 1
+            else:
+                need += 1
+            out.append(allowed())
+        return out + [frozenset()] * (len(toks) + 1 - len(out))
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        return EOS in self.next_symbols(s)
+
+
+class UnaryLengths(Language):
+    """A unary language ``{a^n : n in S}`` for an infinite set S given by ``member(n)``.
+
+    Every prefix extends (S is infinite), so next_symbols is ``{a}`` plus EOS iff a member.
+    """
+
+    alphabet = ("a",)
+    level = "context-sensitive"
+    tags = frozenset({"context-sensitive"})
+
+    def member(self, n: int) -> bool:
+        raise NotImplementedError
+
+    def count(self, n: int) -> int:
+        return int(n >= 0 and self.member(n))
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        return ("a",) * n if self.count(n) else None
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        return self.member(len(self.tokenize(s)))
+
+    _OPEN, _DONE = frozenset({"a"}), frozenset({"a", EOS})
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        n = len(self.tokenize(s))
+        return [self._DONE if self.member(i) else self._OPEN for i in range(n + 1)]
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self._DONE if self.accepts(prefix) else self._OPEN
+
+
+class ASquare(UnaryLengths):
+    """a-square: ``a^(k^2)`` for k ≥ 0 (so ε is a member).
+
+    >>> [n for n in range(20) if ASquare().accepts("a" * n)]
+    [0, 1, 4, 9, 16]
+    """
+
+    name = "a-square"
+
+    def member(self, n: int) -> bool:
+        return isqrt(n) ** 2 == n
+
+
+class APow2(UnaryLengths):
+    """a-pow2: ``a^(2^k)`` for k ≥ 0 (lengths 1, 2, 4, 8, ...; ε is not a member).
+
+    >>> [n for n in range(20) if APow2().accepts("a" * n)]
+    [1, 2, 4, 8, 16]
+    """
+
+    name = "a-pow2"
+
+    def member(self, n: int) -> bool:
+        return n >= 1 and n & (n - 1) == 0

@@ -1,0 +1,201 @@
+"""FLaRe's copy-like languages (Butoi et al., ICLR 2025): ``w # f(w)`` for a fixed
+transformation ``f`` (Marked Reversal, Marked Copy, Odds First, Bucket Sort) and Missing
+Duplicate String.
+
+In a ``w # f(w)`` language the string is determined by ``w``, ``f`` preserves length, and every
+``w`` over the input symbols is allowed, so members have odd length ``2k + 1``,
+``count(2k + 1) = |Σ|^k`` and a uniform member is ``w # f(w)`` for a uniform ``w``.
+Definitions were settled against every label of FLaRe's published data
+(tests/test_languages_flare.py).
+
+>>> from langlab.languages.flare_copy import OddsFirst
+>>> L = OddsFirst()
+>>> L.accepts("1100#1010"), L.accepts("1100#1100"), L.count(9)
+(True, False, 16)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from langlab.languages.base import EOS, Language, Tokens
+from langlab.languages.flare_regular import FLARE_REF
+from langlab.languages.flare_stack import z_function
+
+
+class _MarkedTransform(Language):
+    """``{ w # f(w) : w in symbols* }``; subclasses set ``symbols`` and ``transform``."""
+
+    flare_name = ""
+    symbols: tuple[str, ...] = ("0", "1")
+    marker = "#"
+    level = "context-sensitive"
+    reference = FLARE_REF
+
+    def __init__(self) -> None:
+        self.name = f"flare/{self.flare_name}"
+        self.alphabet = (*self.symbols, self.marker)
+        self._before = frozenset(self.alphabet)  # any w-prefix extends, and # may come next
+
+    def transform(self, w: Tokens) -> Tokens:
+        raise NotImplementedError
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        if toks.count(self.marker) != 1:
+            return False
+        i = toks.index(self.marker)
+        return toks[i + 1:] == self.transform(toks[:i])
+
+    def count(self, n: int) -> int:
+        return len(self.symbols) ** (n // 2) if n >= 1 and n % 2 == 1 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if n < 1 or n % 2 == 0:
+            return None
+        w = tuple(self.symbols[i] for i in rng.integers(0, len(self.symbols), size=n // 2))
+        return (*w, self.marker, *self.transform(w))
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        if self.marker not in toks:
+            return [self._before] * (len(toks) + 1)
+        i = toks.index(self.marker)
+        target = (*self.transform(toks[:i]), EOS)  # what must follow the marker, then the end
+        out = [self._before] * (i + 1)
+        for j in range(len(toks) - i):  # the set after toks[:i + 1 + j]
+            alive = j == 0 or toks[i + j] == target[j - 1]
+            if not alive:
+                return out + [frozenset()] * (len(toks) - i - j)
+            out.append(frozenset({target[j]}))
+        return out
+
+
+class MarkedReversal(_MarkedTransform):
+    """``w # reverse(w)``, ``w`` in ``{0,1}*``.
+
+    Edge cases: ``w`` may be empty (``"#"`` is a member); exactly one ``#``.
+    Accept: ``"#"``, ``"0#0"``, ``"011#110"``. Reject: ``""``, ``"01#01"``,
+    ``"0#"``, ``"1#1#1"``. Context-free (a deterministic pushdown language).
+    """
+
+    flare_name, level = "marked-reversal", "context-free"
+    tags = frozenset({"flare"})
+
+    def transform(self, w: Tokens) -> Tokens:
+        return w[::-1]
+
+
+class MarkedCopy(_MarkedTransform):
+    """``w # w``, ``w`` in ``{0,1}*``.
+
+    Edge cases: ``w`` may be empty (``"#"`` is a member); exactly one ``#``.
+    Accept: ``"#"``, ``"1#1"``, ``"011#011"``. Reject: ``""``, ``"01#10"``,
+    ``"0#00"``, ``"01"``.
+    """
+
+    flare_name = "marked-copy"
+    tags = frozenset({"flare", "copy"})
+
+    def transform(self, w: Tokens) -> Tokens:
+        return w
+
+
+class OddsFirst(_MarkedTransform):
+    """``w # u v`` where ``u`` is the symbols of ``w`` at odd positions (1st, 3rd, ...) and
+    ``v`` those at even positions (2nd, 4th, ...), ``w`` in ``{0,1}*``.
+
+    Edge cases: ``w`` may be empty (``"#"`` is a member); exactly one ``#``.
+    Accept: ``"#"``, ``"01#01"``, ``"1100#1010"`` (odds ``1 0``, evens ``1 0``),
+    ``"001#010"``. Reject: ``""``, ``"1100#1100"``, ``"01#10"``, ``"0#"``.
+    """
+
+    flare_name = "odds-first"
+    tags = frozenset({"flare"})
+
+    def transform(self, w: Tokens) -> Tokens:
+        return w[::2] + w[1::2]
+
+
+class BucketSort(_MarkedTransform):
+    """``w # sorted(w)``, ``w`` in ``{1,2,3,4,5}*``: the same multiset in ascending order.
+
+    Edge cases: ``w`` may be empty (``"#"`` is a member); exactly one ``#``.
+    Accept: ``"#"``, ``"312#123"``, ``"551#155"``. Reject: ``"31#31"``,
+    ``"21#11"``, ``"12#122"``. ``count(2k+1) = 5^k``.
+    """
+
+    flare_name, symbols = "bucket-sort", ("1", "2", "3", "4", "5")
+    tags = frozenset({"flare"})
+
+    def transform(self, w: Tokens) -> Tokens:
+        return tuple(sorted(w))
+
+
+class MissingDuplicateString(Language):
+    """``w w`` with exactly one ``1`` replaced by ``_``, ``w`` in ``{0,1}*``.
+
+    A member has even length, exactly one ``_``, and turns into a square ``w w`` when the ``_``
+    becomes ``1``. Edge cases (from FLaRe's labels and code): the empty string is rejected
+    (there is no ``1`` to replace), so is a string whose ``_`` stands for a ``0``.
+    Accept: ``"_1"``, ``"1_"``, ``"0_01"``, ``"101_01"``.
+    Reject: ``""``, ``"11"``, ``"_0"``, ``"0_00"``, ``"__"``, ``"_1_1"``.
+
+    A member is a pair (``w``, one of the ``2 #1(w)`` positions of a 1 in ``w w``), and the pair
+    is recovered from the string, so ``count(2k) = sum_w 2 #1(w) = k 2^k``. Sampling: pick the
+    copy (2 ways) and position ``j < k`` uniformly, set ``w[j] = 1`` and the other ``k - 1``
+    symbols uniformly: each pair has probability ``1 / (2k 2^(k-1))``, exactly uniform.
+    """
+
+    name, alphabet, level = "flare/missing-duplicate-string", ("0", "1", "_"), \
+        "context-sensitive"
+    tags = frozenset({"flare", "copy"})
+    reference = FLARE_REF
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        if len(toks) % 2 or toks.count("_") != 1:
+            return False
+        t = ["1" if a == "_" else a for a in toks]
+        k = len(t) // 2
+        return t[:k] == t[k:]
+
+    def count(self, n: int) -> int:
+        return (n // 2) << (n // 2) if n >= 2 and n % 2 == 0 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if n < 2 or n % 2:
+            return None
+        k = n // 2
+        w = ["01"[b] for b in rng.integers(0, 2, size=k)]
+        pos = int(rng.integers(0, n))  # the copy and the position in it
+        w[pos % k] = "1"
+        s = w + w
+        s[pos] = "_"
+        return tuple(s)
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        # Before any "_": 0, 1 and "_" all extend (take w long and containing the prefix).
+        # After one "_": 0 and 1 extend the same way; EOS iff the prefix is a member, i.e. with
+        # the "_" read as 1 it is a square t[:2k] = uu, i.e. z[k] >= k (Z-function of t).
+        toks = self.tokenize(s)
+        n = len(toks)
+        if "_" not in toks:
+            return [frozenset({"0", "1", "_"})] * (n + 1)
+        i = toks.index("_")
+        t = ["1" if a == "_" else a for a in toks]
+        end = toks.index("_", i + 1) if "_" in toks[i + 1:] else n  # a second "_" kills
+        z = z_function(t[:end])
+        out = [frozenset({"0", "1", "_"})] * (i + 1)
+        for L in range(i + 1, end + 1):
+            square = L % 2 == 0 and z[L // 2] >= L // 2
+            out.append(frozenset({"0", "1", EOS} if square else {"0", "1"}))
+        return out + [frozenset()] * (n - end)

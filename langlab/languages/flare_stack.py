@@ -1,0 +1,289 @@
+"""FLaRe's context-free languages that need a counter or a stack: Majority, Stack Manipulation
+and Unmarked Reversal (Butoi et al., ICLR 2025). Marked Reversal lives with the other
+``w # f(w)`` languages in :mod:`langlab.languages.flare_copy`.
+
+Each definition was settled against every label of FLaRe's published data
+(tests/test_languages_flare.py). Counts are exact Python ints at any length; sampling is exactly
+uniform: ``randbelow`` over the exact count, then a combinatorial construction or an unranking
+walk over counting tables.
+
+>>> from langlab.languages.flare_stack import StackManipulation
+>>> L = StackManipulation()
+>>> L.accepts("0 1 POP PUSH 1 # 1 0"), L.accepts("0 POP POP #"), L.count(10)
+(True, False, 336)
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+
+import numpy as np
+
+from langlab.languages.base import EOS, Language, Tokens, randbelow
+from langlab.languages.flare_regular import FLARE_REF
+
+_ANY01 = frozenset({"0", "1"})
+
+
+class Majority(Language):
+    """Binary strings with strictly more 1s than 0s.
+
+    Edge cases (from FLaRe's labels): ties are rejected, so the empty string is not a member.
+    Accept: ``"1"``, ``"110"``, ``"10101"``. Reject: ``""``, ``"0"``, ``"10"``, ``"1100"``.
+    ``count(n) = sum_{k > n/2} C(n, k)``; sampling draws the number of 1s ``k`` with weight
+    ``C(n, k)`` (``randbelow`` over the exact total), then a uniform ``k``-subset of positions
+    for them, so every member of length ``n`` has probability exactly ``1/count(n)``.
+    """
+
+    name, alphabet, level = "flare/majority", ("0", "1"), "context-free"
+    tags = frozenset({"flare", "counter"})
+    reference = FLARE_REF
+
+    def __init__(self) -> None:
+        self._cum: dict[int, list[int]] = {}
+
+    def _cumulative(self, n: int) -> list[int]:
+        """``[C(n,k0), C(n,k0)+C(n,k0+1), ...]`` for ``k = n//2+1 .. n`` (cached per n)."""
+        if n not in self._cum:
+            acc, out = 0, []
+            for k in range(n // 2 + 1, n + 1):
+                acc += math.comb(n, k)
+                out.append(acc)
+            self._cum[n] = out
+        return self._cum[n]
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        return 2 * toks.count("1") > len(toks)
+
+    def count(self, n: int) -> int:
+        if n < 1:
+            return 0
+        return self._cumulative(n)[-1]
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if n < 1:
+            return None
+        cum = self._cumulative(n)
+        k = n // 2 + 1 + bisect_right(cum, randbelow(rng, cum[-1]))
+        out = ["0"] * n
+        for i in rng.permutation(n)[:k]:
+            out[i] = "1"
+        return tuple(out)
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        # Any prefix extends to a member by appending enough 1s.
+        with_eos = _ANY01 | {EOS}
+        out, diff = [], 0
+        for t in self.tokenize(s):
+            out.append(with_eos if diff > 0 else _ANY01)
+            diff += 1 if t == "1" else -1
+        out.append(with_eos if diff > 0 else _ANY01)
+        return out
+
+
+class StackManipulation(Language):
+    """A stack, a sequence of stack operations, ``#``, and the resulting stack.
+
+    A member is ``w ops # v``: ``w`` in ``{0,1}*`` is the initial stack written bottom to top;
+    ``ops`` is a sequence of ``PUSH b`` (``b`` in ``{0,1}``, two tokens) and ``POP``, applied to
+    it in order, where a ``POP`` on an empty stack is not allowed; ``v`` is the final stack
+    written top to bottom. Edge cases (from FLaRe's labels and code): ``w``, ``ops`` and ``v``
+    may be empty (``"#"`` is a member); digits may not follow an operation except as ``PUSH``'s
+    argument. Accept: ``"#"``, ``"PUSH 1 # 1"``, ``"0 1 # 1 0"``, ``"0 1 POP PUSH 1 # 1 0"``.
+    Reject: ``"0 #"`` (the stack ``0`` is not written), ``"POP #"`` (pop on an empty stack),
+    ``"0 1 # 0 1"`` (written bottom to top), ``"0 POP 1 # 1"``, ``"PUSH #"``.
+
+    Counting: a string is determined by ``w`` and ``ops``, so the count is a path count. With
+    ``f(h, m)`` the completions of length ``m`` from the operations phase at stack height ``h``
+    and ``g(h, m)`` the same while ``w`` is still being read::
+
+        f(h, m) = [m = h+1] + 2 f(h+1, m-2) + [h > 0] f(h-1, m-1)
+        g(h, m) = 2 g(h+1, m-1) + f(h, m),        count(n) = g(0, n)
+
+    Sampling unranks ``randbelow(count(n))`` through these tables (exactly uniform).
+    """
+
+    name, alphabet, level = "flare/stack-manipulation", ("0", "1", "PUSH", "POP", "#"), \
+        "context-free"
+    tags = frozenset({"flare"})
+    reference = FLARE_REF
+
+    def __init__(self) -> None:
+        self._f: list[list[int]] = []  # _f[m][h] = f(h, m) for h < m
+        self._g: list[list[int]] = []
+
+    def _grow(self, n: int) -> None:
+        f, g = self._f, self._g
+        for m in range(len(f), n + 1):
+            fm = [int(m == h + 1) + 2 * self._at(f, h + 1, m - 2)
+                  + (self._at(f, h - 1, m - 1) if h > 0 else 0) for h in range(m)]
+            f.append(fm)
+            g.append([2 * self._at(g, h + 1, m - 1) + fm[h] for h in range(m)])
+
+    @staticmethod
+    def _at(table: list[list[int]], h: int, m: int) -> int:
+        return table[m][h] if 0 <= h < m else 0
+
+    def count(self, n: int) -> int:
+        if n < 1:
+            return 0
+        self._grow(n)
+        return self._g[n][0]
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        n, i, stack = len(toks), 0, []
+        while i < n and toks[i] in _ANY01:
+            stack.append(toks[i])
+            i += 1
+        while i < n and toks[i] in ("PUSH", "POP"):
+            if toks[i] == "POP":
+                if not stack:
+                    return False
+                stack.pop()
+                i += 1
+            elif i + 1 < n and toks[i + 1] in _ANY01:
+                stack.append(toks[i + 1])
+                i += 2
+            else:
+                return False
+        return i < n and toks[i] == "#" and list(toks[i + 1:]) == stack[::-1]
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        total = self.count(n)
+        if total == 0:
+            return None
+        f, g, at = self._f, self._g, self._at
+        r, h, m = randbelow(rng, total), 0, n
+        out: list[str] = []
+        stack: list[str] = []
+        while True:  # reading w: a digit, or leave for the operations phase
+            c = at(g, h + 1, m - 1)
+            if r >= 2 * c:
+                r -= 2 * c
+                break
+            b = "0" if r < c else "1"
+            r -= 0 if r < c else c
+            out.append(b)
+            stack.append(b)
+            h, m = h + 1, m - 1
+        while True:  # operations phase; r < f(h, m)
+            if m == h + 1:
+                if r == 0:
+                    return tuple(out + ["#"] + stack[::-1])
+                r -= 1
+            c = at(f, h + 1, m - 2)
+            if r < 2 * c:
+                b = "0" if r < c else "1"
+                r -= 0 if r < c else c
+                out += ["PUSH", b]
+                stack.append(b)
+                h, m = h + 1, m - 2
+            else:
+                r -= 2 * c
+                out.append("POP")
+                stack.pop()
+                h, m = h - 1, m - 1
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        out: list[frozenset[str]] = []
+        phase, stack, j = "w", [], 0  # phases: w, ops, arg (after PUSH), out (after #), dead
+        for t in toks + ("",):
+            if phase == "w":
+                nxt = {"0", "1", "PUSH", "#"} | ({"POP"} if stack else set())
+            elif phase == "ops":
+                nxt = {"PUSH", "#"} | ({"POP"} if stack else set())
+            elif phase == "arg":
+                nxt = set(_ANY01)
+            elif phase == "out":
+                nxt = {stack[-1 - j]} if j < len(stack) else {EOS}
+            else:
+                nxt = set()
+            out.append(frozenset(nxt))
+            if t not in nxt:
+                phase = "dead"
+            elif phase == "out":
+                j += 1
+            elif t == "#":
+                phase = "out"
+            elif t == "PUSH":
+                phase = "arg"
+            elif t == "POP":
+                stack.pop()
+                phase = "ops"
+            else:  # a digit, of w or as PUSH's argument
+                stack.append(t)
+                phase = "ops" if phase == "arg" else "w"
+        return out
+
+
+class UnmarkedReversal(Language):
+    """Even-length palindromes over ``{0,1}``: ``w reverse(w)``.
+
+    Edge cases (from FLaRe's labels): the empty string is a member; odd-length palindromes are
+    not. Accept: ``""``, ``"00"``, ``"0110"``, ``"100001"``. Reject: ``"0"``, ``"010"``,
+    ``"01"``, ``"0100"``. ``count(n) = 2^(n/2)`` for even ``n``. Every prefix ``p`` extends to
+    the member ``p reverse(p)``, so ``next_symbols`` is ``{0, 1}`` plus ``<eos>`` when the prefix
+    is an even palindrome (all prefixes at once in O(n) with the Z-function).
+    """
+
+    name, alphabet, level = "flare/unmarked-reversal", ("0", "1"), "context-free"
+    tags = frozenset({"flare"})
+    reference = FLARE_REF
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        return len(toks) % 2 == 0 and toks == toks[::-1]
+
+    def count(self, n: int) -> int:
+        return 1 << (n // 2) if n >= 0 and n % 2 == 0 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if n < 0 or n % 2:
+            return None
+        w = tuple("01"[b] for b in rng.integers(0, 2, size=n // 2))
+        return w + w[::-1]
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        n = len(toks)
+        # s[:i] is a palindrome iff reverse(s)[n-i:] == s[:i], i.e. the Z-value of
+        # s + sep + reverse(s) at the start of reverse(s)[n-i:] is at least i.
+        z = z_function(list(toks) + [None] + list(toks[::-1]))
+        with_eos = _ANY01 | {EOS}
+        return [with_eos if i % 2 == 0 and (i == 0 or z[2 * n + 1 - i] >= i) else _ANY01
+                for i in range(n + 1)]
+
+
+def z_function(s: Sequence) -> list[int]:
+    """``z[i]`` = length of the longest common prefix of ``s`` and ``s[i:]`` (``z[0] = len(s)``).
+
+    >>> z_function("aabxaab")
+    [7, 1, 0, 0, 3, 1, 0]
+    """
+    n = len(s)
+    z = [0] * n
+    if n:
+        z[0] = n
+    left = right = 0
+    for i in range(1, n):
+        if i < right:
+            z[i] = min(right - i, z[i - left])
+        while i + z[i] < n and s[z[i]] == s[i + z[i]]:
+            z[i] += 1
+        if i + z[i] > right:
+            left, right = i, i + z[i]
+    return z

@@ -1,0 +1,115 @@
+"""Drawing the strings a plan asks for: distinct members per length, handed out to the splits.
+
+At each length ``n`` all splits' distinct strings are drawn together, so no string lands in two
+splits. Each length has its own random stream, ``default_rng([seed, n, stream])``, so the strings
+of one length do not depend on how many were drawn at another.
+
+- ``uniform``: when the language has at least ``REJECTION_FACTOR`` times the strings needed,
+  draw with ``sample_many`` and drop duplicates; otherwise pick distinct ranks and ``unrank``
+  them (or enumerate, for languages without ``unrank``): exact, and never a retry loop.
+- a named distribution (``lang.sample_from(name, n, rng)``): draw and drop duplicates, with a
+  bounded number of attempts; if the sampler cannot supply enough distinct strings (few members,
+  a sampler that favours some), the rest are drawn uniformly and a note says so.
+
+>>> from langlab.languages.automaton import DFALanguage
+>>> L = DFALanguage("a*b", ("a", "b"), 0, {1}, {0: {"a": 0, "b": 1}})
+>>> draw_distinct(L, 3, 1, 1, "uniform", np.random.default_rng(0))
+([('a', 'a', 'b')], 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from langlab.data.allocate import REJECTION_FACTOR, Plan, ranges
+from langlab.errors import LanglabError
+from langlab.languages.base import Language, Tokens
+
+POSITIVE_STREAM = 1
+
+
+def length_rng(seed: int, n: int, stream: int) -> np.random.Generator:
+    """The random stream of length ``n`` for one purpose (positives, negatives, ...)."""
+    return np.random.default_rng([seed, n, stream])
+
+
+def draw_distinct(lang: Language, n: int, k: int, capacity: int, distribution: str,
+                  rng: np.random.Generator) -> tuple[list[Tokens], int]:
+    """``k`` distinct members of length ``n`` (``capacity``: count(n) capped, >= k), and how
+    many of them had to be drawn uniformly because the named distribution fell short."""
+    if k == 0:
+        return [], 0
+    got: dict[Tokens, None] = {}
+    if distribution != "uniform":
+        attempts = 20 * k + 200
+        while len(got) < k and attempts > 0:
+            s = lang.sample_from(distribution, n, rng)
+            attempts -= 1
+            if s is not None:
+                got[tuple(s)] = None
+    need = k - len(got)
+    shortfall = need if distribution != "uniform" else 0
+    if need and capacity >= REJECTION_FACTOR * k:
+        while len(got) < k:   # each draw is new with probability >= 3/4
+            batch = lang.sample_many(n, k - len(got) + 2, rng)
+            if not batch:
+                raise LanglabError(f"{lang.name}: count({n}) > 0 but sample({n}) found nothing")
+            for s in batch:
+                got[tuple(s)] = None
+                if len(got) == k:
+                    break
+    elif need:   # few members: capacity is the exact count here
+        pool = _members(lang, n, capacity, rng, exclude=got)
+        for s in pool[:need]:
+            got[s] = None
+    return list(got), shortfall
+
+
+def _members(lang: Language, n: int, count: int, rng: np.random.Generator,
+             exclude: Mapping[Tokens, None]) -> list[Tokens]:
+    """The members of length ``n`` (exactly ``count`` of them) not in ``exclude``, in random
+    order."""
+    order = rng.permutation(count)
+    unrank = getattr(lang, "unrank", None)
+    if unrank is not None:
+        out = []
+        for r in order:
+            s = tuple(unrank(n, int(r)))
+            if s not in exclude:
+                out.append(s)
+        return out
+    members = [tuple(s) for s in lang.enumerate(n)]
+    return [members[i] for i in order if members[i] not in exclude]
+
+
+def draw_plans(lang: Language, plans: Mapping[str, Plan], caps: Mapping[int, int],
+               distribution: str, seed: int) -> dict[str, list[Tokens]]:
+    """Every split's strings (distinct ones and repeats, shuffled), per the plans."""
+    names = list(plans)
+    out: dict[str, list[Tokens]] = {name: [] for name in names}
+    lengths = sorted({n for p in plans.values() for n in p.distinct})
+    fallback: dict[str, list[int]] = {name: [] for name in names}
+    for n in lengths:
+        want = [plans[name].distinct.get(n, 0) for name in names]
+        rng = length_rng(seed, n, POSITIVE_STREAM)
+        strings, shortfall = draw_distinct(lang, n, sum(want), caps[n], distribution, rng)
+        start = 0
+        for name, k in zip(names, want):
+            mine = strings[start:start + k]
+            start += k
+            r = plans[name].repeats.get(n, 0)
+            if r:
+                mine = mine + [mine[i] for i in rng.integers(0, len(mine), r)]
+            out[name].extend(mine)
+            if shortfall and k:
+                fallback[name].append(n)
+    for i, name in enumerate(names):
+        if fallback[name]:
+            plans[name].notes.append(
+                f"distribution {distribution!r} could not supply enough distinct strings of "
+                f"length {ranges(fallback[name])}: the rest were drawn uniformly")
+        order = np.random.default_rng([seed, 0, POSITIVE_STREAM, i]).permutation(len(out[name]))
+        out[name] = [out[name][j] for j in order]
+    return out

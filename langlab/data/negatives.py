@@ -1,0 +1,221 @@
+"""Negative strings for the recognition task, at exactly the lengths of the positives.
+
+Each split's negatives mirror its positives' lengths one for one (so a classifier cannot tell
+the classes apart by length). For a negative of length ``n``:
+
+- **edit** (a fraction ``edit_fraction``, default half): take ``K ~ Geometric(0.5)`` (K >= 1)
+  random edits, each an insertion, deletion or replacement (by a different symbol), chosen
+  uniformly; their net change ``d = #insertions - #deletions`` fixes the source length
+  ``n - d``; apply them to a member of that length drawn from the split's distribution. The
+  result has length ``n`` exactly (this is how lengths stay matched; a member at the source
+  length must exist, otherwise the edits are redrawn).
+- **random**: a uniformly random string of length ``n`` over the alphabet.
+
+Every candidate is checked with ``accepts`` and kept only if it is a non-member not already in
+another split (splits stay disjoint) nor already in this one. At short lengths (at most
+``ENUMERATE`` strings of that length) the non-members are enumerated, so scarcity is exact:
+when this split has none left, it repeats its own (if it has any at that length) or draws that
+negative at another of its lengths, and a note says so. Where no non-member of a length exists
+at all, a note says that too.
+
+>>> from langlab.languages.automaton import DFALanguage
+>>> L = DFALanguage("a*", ("a", "b"), 0, {0}, {0: {"a": 0}})
+>>> negs, notes = draw_negatives(L, {"train": [2, 2, 3]}, "uniform", 0.5, seed=0)
+>>> [L.accepts(s) for s in negs["train"]], sorted(len(s) for s in negs["train"])
+([False, False, False], [2, 2, 3])
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+import numpy as np
+
+from langlab.data.allocate import largest_remainder, ranges
+from langlab.data.draw import length_rng
+from langlab.errors import LanglabError
+from langlab.languages.base import Language, Tokens
+
+NEGATIVE_STREAM = 2
+ENUMERATE = 4096       # enumerate all strings of a length when there are at most this many
+ATTEMPTS = 30          # tries per negative before a length counts as exhausted
+
+
+class _Length:
+    """The non-members of one length, as far as they are known (enumerated when few)."""
+
+    def __init__(self, lang: Language, n: int, seed: int):
+        self.n = n
+        self.pool: list[Tokens] | None = None   # every non-member, when enumerable
+        self.free: list[Tokens] = []            # the pool in random order; owned ones skipped
+        if len(lang.alphabet) ** n <= ENUMERATE:
+            allstr: list[Tokens] = [()]
+            for _ in range(n):
+                allstr = [s + (t,) for s in allstr for t in lang.alphabet]
+            self.pool = [s for s in allstr if not lang.accepts(s)]
+            order = length_rng(seed, n, NEGATIVE_STREAM * 1000 - 1).permutation(len(self.pool))
+            self.free = [self.pool[j] for j in order]
+        # When the splits want more non-members of this length than exist, each split may take
+        # at most its proportional share (as for positives); None: no limit.
+        self.quota: dict[str, int] | None = None
+        self.taken: Counter[str] = Counter()
+
+    def share_out(self, demand: Mapping[str, int]) -> None:
+        if self.pool is not None and sum(demand.values()) > len(self.pool):
+            names = list(demand)
+            parts = largest_remainder(len(self.pool), [demand[k] for k in names])
+            self.quota = dict(zip(names, parts))
+
+    def full(self, name: str) -> bool:
+        return self.quota is not None and self.taken[name] >= self.quota.get(name, 0)
+
+    def take_free(self, owner: Mapping[Tokens, str]) -> Tokens | None:
+        """The next enumerated non-member nobody owns yet (a uniformly random one)."""
+        while self.free and self.free[-1] in owner:
+            self.free.pop()
+        return self.free.pop() if self.free else None
+
+
+def draw_negatives(lang: Language, lengths: Mapping[str, list[int]], distribution: str,
+                   edit_fraction: float, seed: int
+                   ) -> tuple[dict[str, list[Tokens]], dict[str, list[str]]]:
+    """Negatives for each split, one per entry of ``lengths[split]``; and notes per split."""
+    owner: dict[Tokens, str] = {}
+    out: dict[str, list[Tokens]] = {name: [] for name in lengths}
+    notes: dict[str, list[str]] = {name: [] for name in lengths}
+    has_member: dict[int, bool] = {}
+    needs = {name: Counter(want) for name, want in lengths.items()}
+    cache = {n: _Length(lang, n, seed) for n in sorted({n for c in needs.values() for n in c})}
+    for n, info in cache.items():
+        info.share_out({name: c[n] for name, c in needs.items() if c[n]})
+    missing: dict[str, list[int]] = {name: [] for name in lengths}
+    repeated: dict[str, list[int]] = {name: [] for name in lengths}
+    for i, name in enumerate(lengths):   # first every split at its own lengths ...
+        need = needs[name]
+        for n in sorted(need):
+            rng = length_rng(seed, n, NEGATIVE_STREAM * 1000 + i)
+            n_edit = int(round(edit_fraction * need[n]))
+            own: list[Tokens] = []
+            for j in range(need[n]):
+                s = _one(lang, cache[n], name, owner, j < n_edit, distribution, rng, has_member)
+                if s is None:
+                    if cache[n].pool is not None and own:
+                        s = own[int(rng.integers(len(own)))]
+                        repeated[name].append(n)
+                    else:
+                        missing[name].append(n)
+                        continue
+                else:
+                    owner[s] = name
+                    own.append(s)
+                out[name].append(s)
+    for i, name in enumerate(lengths):   # ... then what is left over, at other lengths
+        if missing[name]:
+            _relocate(lang, name, out, owner, missing[name], cache, distribution, edit_fraction,
+                      seed, i, has_member, notes[name])
+        if repeated[name]:
+            notes[name].append(f"negatives repeat at length {ranges(sorted(set(repeated[name])))}"
+                               f": too few non-members of that length to give every split its "
+                               f"own")
+        if not out[name]:
+            raise LanglabError(f"{lang.name} has no non-members available at the lengths of "
+                               f"split {name!r}: recognition needs negatives")
+        order = np.random.default_rng([seed, 0, NEGATIVE_STREAM, i]).permutation(len(out[name]))
+        out[name] = [out[name][j] for j in order]
+    return out, notes
+
+
+def _relocate(lang, name, out, owner, missing, cache, distribution, edit_fraction, seed, i,
+              has_member, notes) -> None:
+    """Draw the negatives that found no room at their length at the split's other lengths."""
+    empty = sorted(n for n in set(missing) if cache[n].pool == [])
+    if empty:
+        notes.append(f"no non-members of length {ranges(empty)} (every string of that length "
+                     f"is a member)")
+    other = sorted(set(missing) - set(empty))
+    if other:
+        notes.append(f"non-members of length {ranges(other)} too few or too rare to give this "
+                     f"split its own")
+    ok = sorted({len(s) for s in out[name]})
+    rng = np.random.default_rng([seed, 0, NEGATIVE_STREAM, i, 1])
+    moved = 0
+    for _ in missing:
+        for j in rng.permutation(len(ok)):
+            s = _one(lang, cache[ok[j]], name, owner, rng.random() < edit_fraction,
+                     distribution, rng, has_member)
+            if s is not None:
+                owner[s] = name
+                out[name].append(s)
+                moved += 1
+                break
+        else:
+            break   # no fresh non-member anywhere in this split's lengths
+    if moved:
+        notes.append(f"{moved} negative(s) drawn at other lengths of the split instead")
+    short = len(missing) - moved
+    if short and out[name]:   # the split's lengths hold fewer non-members than it needs
+        pick = rng.integers(0, len(out[name]), short)
+        out[name].extend(out[name][j] for j in pick)
+        notes.append(f"{short} negative(s) repeat: the lengths of this split have fewer "
+                     f"non-members than it needs")
+
+
+def _one(lang: Language, info: _Length, name: str, owner: Mapping[Tokens, str], edit: bool,
+         distribution: str, rng: np.random.Generator, has_member: dict[int, bool]
+         ) -> Tokens | None:
+    """One non-member of length ``info.n`` that no split owns yet (within split ``name``'s
+    share of a scarce length), or None if none is left."""
+    if info.full(name):
+        return None
+    s = _fresh(lang, info, owner, edit, distribution, rng, has_member)
+    if s is not None:
+        info.taken[name] += 1
+    return s
+
+
+def _fresh(lang, info, owner, edit, distribution, rng, has_member) -> Tokens | None:
+    n = info.n
+    if edit:
+        for _ in range(ATTEMPTS):
+            s = _edited(lang, n, distribution, rng, has_member)
+            if s is not None and s not in owner and not lang.accepts(s):
+                return s
+    if info.pool is not None:
+        return info.take_free(owner)
+    k = len(lang.alphabet)
+    for _ in range(ATTEMPTS):
+        s = tuple(lang.alphabet[j] for j in rng.integers(0, k, n))
+        if s not in owner and not lang.accepts(s):
+            return s
+    return None
+
+
+def _edited(lang: Language, n: int, distribution: str, rng: np.random.Generator,
+            has_member: dict[int, bool]) -> Tokens | None:
+    """A member of length ``n - d`` with ``K ~ Geometric(0.5)`` edits of net change ``d``."""
+    alpha = lang.alphabet
+    kinds = ("insert", "delete", "replace") if len(alpha) > 1 else ("insert", "delete")
+    ops = [kinds[int(j)] for j in rng.integers(0, len(kinds), int(rng.geometric(0.5)))]
+    m = n - ops.count("insert") + ops.count("delete")
+    if m < 0:
+        return None
+    if m not in has_member:
+        has_member[m] = lang.has_member_of_length(m)
+    if not has_member[m]:
+        return None
+    src = lang.sample_from(distribution, m, rng)
+    if src is None:
+        return None
+    s = list(src)
+    for op in ops:
+        if op == "insert":
+            s.insert(int(rng.integers(len(s) + 1)), alpha[int(rng.integers(len(alpha)))])
+        elif not s:
+            return None
+        elif op == "delete":
+            del s[int(rng.integers(len(s)))]
+        else:
+            p = int(rng.integers(len(s)))
+            s[p] = [t for t in alpha if t != s[p]][int(rng.integers(len(alpha) - 1))]
+    return tuple(s)

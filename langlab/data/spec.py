@@ -1,0 +1,138 @@
+"""The split specification: length bins as a type, and the spec that names every split.
+
+Defaults follow Bhattamishra, Ahuja & Goyal (EMNLP 2020): 10,000 training strings of lengths
+1-50 and three test bins of 2,000 strings, lengths 1-50 (held out), 51-100 and 101-150. langlab
+adds a validation set of 1,000 strings at the training lengths (for early stopping and model
+selection; the paper had none and selected on test bins).
+
+>>> spec = SplitSpec()
+>>> str(spec.train), [str(b) for b in spec.test], spec.split_names()
+('1-50', ['1-50', '51-100', '101-150'], ['train', 'validation', 'test-1-50', 'test-51-100', 'test-101-150'])
+>>> SplitSpec(train=LengthBin(lo=1, hi=20, size=100), test=[LengthBin(lo=21, hi=40, size=50)]).test[0].name
+'test-21-40'
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from langlab.errors import LanglabError
+
+
+class LengthBin(BaseModel):
+    """An inclusive range of lengths (in tokens) and how many strings to draw from it.
+
+    >>> b = LengthBin(lo=51, hi=100, size=2000)
+    >>> str(b), b.name, 60 in b, b.lengths()[:2]
+    ('51-100', 'test-51-100', True, [51, 52])
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lo: int = Field(ge=0, description="shortest length, in tokens")
+    hi: int = Field(ge=0, description="longest length, in tokens (inclusive)")
+    size: int = Field(ge=1, description="number of strings to draw")
+
+    def __init__(self, lo: int | None = None, hi: int | None = None, size: int | None = None,
+                 **kw):
+        # Positional construction, LengthBin(1, 50, 10000), reads best in code; YAML uses keys.
+        for key, value in (("lo", lo), ("hi", hi), ("size", size)):
+            if value is not None:
+                kw[key] = value
+        super().__init__(**kw)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LengthBin:
+        if self.hi < self.lo:
+            raise ValueError(f"length range {self.lo}-{self.hi} is empty (hi < lo)")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.lo}-{self.hi}"
+
+    def __contains__(self, n: object) -> bool:
+        return isinstance(n, int) and self.lo <= n <= self.hi
+
+    @property
+    def name(self) -> str:
+        """The name of a test split over this bin: ``test-LO-HI``."""
+        return f"test-{self}"
+
+    def lengths(self) -> list[int]:
+        return list(range(self.lo, self.hi + 1))
+
+    @classmethod
+    def parse(cls, text: str) -> LengthBin:
+        """``"LO-HI:SIZE"`` (the command line's form) as a bin.
+
+        >>> LengthBin.parse("51-100:2000")
+        LengthBin(lo=51, hi=100, size=2000)
+        """
+        try:
+            rng, _, size = text.partition(":")
+            lo, _, hi = rng.partition("-")
+            return cls(lo=int(lo), hi=int(hi if hi else lo), size=int(size))
+        except ValueError as exc:
+            raise LanglabError(f"bad length bin {text!r}: expected LO-HI:SIZE, e.g. 51-100:2000"
+                               f" ({_first_error(exc)})") from None
+
+
+class SplitSpec(BaseModel):
+    """Every split of a dataset: train, validation and the test bins, the length distribution
+    and the seed.
+
+    ``distribution`` is ``"uniform"`` (uniform over members at each length) or the name of one of
+    the language's alternative samplers (``lang.distributions``), e.g. the 2020 paper's
+    probabilistic grammar ``"paper"``. Lengths are uniform over the lengths that have members,
+    bent only where a length has too few members to supply its share (see ``allocate``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    train: LengthBin = LengthBin(lo=1, hi=50, size=10_000)
+    validation: LengthBin = LengthBin(lo=1, hi=50, size=1_000)
+    test: list[LengthBin] = Field(default_factory=lambda: [
+        LengthBin(lo=1, hi=50, size=2_000), LengthBin(lo=51, hi=100, size=2_000),
+        LengthBin(lo=101, hi=150, size=2_000)])
+    distribution: str = "uniform"
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _distinct_test_bins(self) -> SplitSpec:
+        names = [b.name for b in self.test]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"test bins repeat a length range: {', '.join(dup)}")
+        return self
+
+    def bins(self) -> dict[str, LengthBin]:
+        """Split name -> bin, in the order train, validation, tests."""
+        out = {"train": self.train, "validation": self.validation}
+        out.update((b.name, b) for b in self.test)
+        return out
+
+    def split_names(self) -> list[str]:
+        return list(self.bins())
+
+
+def _first_error(exc: Exception) -> str:
+    """The first line of an error's message (pydantic's are long)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            return errors()[0]["msg"]
+        except Exception:  # noqa: BLE001 - fall back to the plain message
+            pass
+    return str(exc).splitlines()[0]
+
+
+def make_spec(**fields) -> SplitSpec:
+    """``SplitSpec(**fields)`` with pydantic's errors turned into one-line LanglabErrors."""
+    from pydantic import ValidationError
+
+    try:
+        return SplitSpec(**fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise LanglabError(f"split spec: {where}: {err['msg']}") from None

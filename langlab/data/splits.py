@@ -1,0 +1,246 @@
+"""Building length-generalization datasets: ``build_dataset`` and the ``Dataset``/``Split`` types.
+
+>>> import langlab
+>>> spec = SplitSpec(train=LengthBin(1, 10, 200), validation=LengthBin(1, 10, 20),
+...                  test=[LengthBin(11, 20, 50)])
+>>> ds = build_dataset(langlab.load_language("parity"), "next-symbol", spec)
+>>> list(ds.splits), len(ds.splits["train"]), ds.vocab.size
+(['train', 'validation', 'test-11-20'], 200, 4)
+>>> ex = ds.splits["test-11-20"].examples[0]
+>>> 11 <= len(ex.tokens) <= 20, ex.label, len(ex.next) == len(ex.tokens) + 1
+(True, 1, True)
+
+Positives come from the plan of ``allocate`` (disjoint splits, distinct strings, lengths as
+uniform as the language allows) drawn by ``draw``; recognition adds length-matched negatives
+(``negatives``). Targets are computed once per distinct string with ``next_symbols_all``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from langlab.data import cache as _cache
+from langlab.data.allocate import capacities, plan_splits
+from langlab.data.draw import draw_plans
+from langlab.data.negatives import draw_negatives
+from langlab.data.nextsets import SetTable
+from langlab.data.spec import LengthBin, SplitSpec
+from langlab.data.targets import convention
+from langlab.data.tensors import Batch, SplitArrays, Vocab, encode_split, make_batches
+from langlab.errors import LanglabError, UnknownNameError
+from langlab.languages.base import Language, Tokens
+
+TASKS = ("next-symbol", "recognition")
+TARGET_MODES = ("exact", "paper")
+TASK_OPTIONS: dict[str, dict[str, Any]] = {
+    "next-symbol": {},
+    # aux_targets: next-symbol sets on positives (for the auxiliary losses of RecognitionTask);
+    # edit_fraction: share of negatives made by editing a member (the rest: random strings).
+    "recognition": {"aux_targets": False, "edit_fraction": 0.5},
+}
+
+
+class Example(NamedTuple):
+    """One string: its tokens, 1/0 membership, and the ``n + 1`` next-symbol sets (or None)."""
+
+    tokens: Tokens
+    label: int
+    next: tuple[frozenset[str], ...] | None
+
+
+@dataclass
+class Split:
+    """One split of a dataset. ``examples`` are materialized on first access; training reads
+    ``batches``, which slice precomputed arrays."""
+
+    name: str
+    bin: LengthBin
+    n_requested: int
+    n_distinct: int
+    notes: list[str]
+    arrays: SplitArrays
+    vocab: Vocab
+    sets: list[frozenset[str]]            # the dataset's table of next-symbol sets
+    khot: np.ndarray = field(repr=False)  # (S, K) the same table as 0/1 rows
+
+    def __len__(self) -> int:
+        return len(self.arrays.lengths)
+
+    @cached_property
+    def examples(self) -> list[Example]:
+        a, alpha = self.arrays, self.vocab.tokens
+        out = []
+        for r in range(len(a.lengths)):
+            n1 = int(a.lengths[r])
+            toks = tuple(alpha[i] for i in a.ids[r, 1:n1])
+            nxt = None
+            if a.next_ids is not None and a.labels[r]:
+                nxt = tuple(self.sets[j] for j in a.next_ids[r, :n1])
+            out.append(Example(toks, int(a.labels[r]), nxt))
+        return out
+
+    def batches(self, batch_size: int, shuffle: bool = False, seed: int | None = None
+                ) -> Iterator[Batch]:
+        """Length-bucketed batches; one pass yields every example exactly once."""
+        khot = self.khot if self.arrays.next_ids is not None else None
+        return make_batches(self.arrays, khot, batch_size, shuffle, seed)
+
+
+@dataclass
+class Dataset:
+    """All splits of one language for one task, in order: train, validation, tests."""
+
+    language: str
+    task: str
+    spec: SplitSpec
+    target_mode: str
+    options: dict[str, Any]
+    vocab: Vocab
+    splits: dict[str, Split]
+    key: str = ""
+    from_cache: bool = False
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per split: name, bin, requested and distinct counts, notes (for reports)."""
+        return [{"split": s.name, "bin": str(s.bin), "n": len(s), "n_requested": s.n_requested,
+                 "n_distinct": s.n_distinct, "notes": list(s.notes)} for s in self.splits.values()]
+
+
+def build_dataset(lang: Language | str, task: str, spec: SplitSpec | None = None,
+                  target_mode: str = "exact", cache_dir: Path | str | None = None,
+                  **task_options: Any) -> Dataset:
+    """Build (or load from ``cache_dir``) the dataset of ``lang`` for ``task`` under ``spec``.
+
+    ``task``: ``"next-symbol"`` (every example a member, with its next-symbol sets) or
+    ``"recognition"`` (balanced members and non-members of matched lengths; options
+    ``aux_targets=False``, ``edit_fraction=0.5``). ``target_mode``: ``"exact"`` or ``"paper"``
+    (see :class:`~langlab.data.tensors.TargetConvention`).
+    """
+    if isinstance(lang, str):
+        from langlab.languages.registry import load_language
+
+        lang = load_language(lang)
+    spec = spec or SplitSpec()
+    options = _check(lang, task, spec, target_mode, task_options)
+    vocab = Vocab(lang.alphabet, convention(lang, target_mode))
+    key = _cache.dataset_key(lang, task, spec, target_mode, options)
+    path = None if cache_dir is None else _cache.cache_path(Path(cache_dir), lang, task, key)
+    if path is not None and path.is_file():
+        loaded = _cache.load(path)
+        if loaded is not None and loaded[0].get("key") == key:
+            return _from_payload(lang, task, spec, target_mode, options, vocab, key, *loaded)
+    ds = _build(lang, task, spec, target_mode, options, vocab, key)
+    if path is not None:
+        _cache.save(path, *_to_payload(ds))
+    return ds
+
+
+def _check(lang: Language, task: str, spec: SplitSpec, target_mode: str,
+           task_options: dict[str, Any]) -> dict[str, Any]:
+    if task not in TASKS:
+        raise UnknownNameError("task", task, list(TASKS))
+    if target_mode not in TARGET_MODES:
+        raise UnknownNameError("target mode", target_mode, list(TARGET_MODES))
+    known = TASK_OPTIONS[task]
+    for k in task_options:
+        if k not in known:
+            allowed = ", ".join(known) or "none"
+            raise LanglabError(f"unknown option {k!r} for task {task} (options: {allowed})")
+    options = {**known, **task_options}
+    if task == "recognition" and not 0.0 <= float(options["edit_fraction"]) <= 1.0:
+        raise LanglabError("edit_fraction must be between 0 and 1")
+    if spec.distribution not in lang.distributions:
+        raise UnknownNameError(f"distribution of {lang.name}", spec.distribution,
+                               sorted(lang.distributions))
+    return options
+
+
+def _build(lang: Language, task: str, spec: SplitSpec, target_mode: str,
+           options: dict[str, Any], vocab: Vocab, key: str) -> Dataset:
+    bins = spec.bins()
+    recog = task == "recognition"
+    pos_sizes = {name: (b.size + 1) // 2 if recog else b.size for name, b in bins.items()}
+    caps = capacities(lang, bins, pos_sizes)
+    plans = plan_splits(lang, bins, pos_sizes, caps, np.random.default_rng([spec.seed, 0, 0]))
+    positives = draw_plans(lang, plans, caps, spec.distribution, spec.seed)
+    negatives: dict[str, list[Tokens]] = {name: [] for name in bins}
+    if recog:
+        want = {name: [len(s) for s in positives[name][:b.size - pos_sizes[name]]]
+                for name, b in bins.items()}
+        negatives, neg_notes = draw_negatives(lang, want, spec.distribution,
+                                              float(options["edit_fraction"]), spec.seed)
+        for name, notes in neg_notes.items():
+            plans[name].notes.extend(notes)
+    with_next = not recog or bool(options["aux_targets"])
+    table = SetTable(lang)
+    memo: dict[Tokens, list[int]] = {}
+    splits = {}
+    for i, (name, b) in enumerate(bins.items()):
+        strings = positives[name] + negatives[name]
+        labels = [1] * len(positives[name]) + [0] * len(negatives[name])
+        order = np.random.default_rng([spec.seed, 0, 3, i]).permutation(len(strings))
+        strings = [strings[j] for j in order]
+        labels = [labels[j] for j in order]
+        rows = None
+        if with_next:
+            rows = [(memo.get(s) or memo.setdefault(s, table.ids(s))) if y else None
+                    for s, y in zip(strings, labels)]
+        else:
+            _verify(lang, [s for s, y in zip(strings, labels) if y])
+        arrays = encode_split(vocab, strings, labels, rows)
+        splits[name] = (b, arrays, len(set(strings)))
+    sets = table.sets
+    khot = _khot(vocab, sets)
+    out = {name: Split(name, b, b.size, distinct, plans[name].notes, arrays, vocab, sets, khot)
+           for name, (b, arrays, distinct) in splits.items()}
+    return Dataset(lang.name, task, spec, target_mode, options, vocab, out, key)
+
+
+def _verify(lang: Language, strings: list[Tokens]) -> None:
+    for s in set(strings):
+        if not lang.accepts(s):
+            raise LanglabError(f"{lang.name}: sampled string {lang.join(s)!r} is not accepted; "
+                               f"the language is inconsistent")
+
+
+def _khot(vocab: Vocab, sets: list[frozenset[str]]) -> np.ndarray:
+    if not sets:
+        return np.zeros((1, vocab.n_outputs), dtype=np.float32)
+    return np.stack([vocab.khot(x) for x in sets])   # (S, K)
+
+
+# ---------------------------------------------------------------------- cache payloads
+def _to_payload(ds: Dataset) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    first = next(iter(ds.splits.values()))
+    meta = {"data_version": _cache.DATA_VERSION, "key": ds.key, "language": ds.language,
+            "sets": [sorted(x, key=ds.vocab.output_index) for x in first.sets],
+            "splits": [{"name": s.name, "n_distinct": s.n_distinct, "notes": s.notes}
+                       for s in ds.splits.values()]}
+    arrays = {}
+    for i, s in enumerate(ds.splits.values()):
+        a = s.arrays
+        arrays.update({f"{i}.ids": a.ids, f"{i}.lengths": a.lengths, f"{i}.labels": a.labels})
+        if a.next_ids is not None:
+            arrays[f"{i}.next_ids"] = a.next_ids
+    return meta, arrays
+
+
+def _from_payload(lang, task, spec, target_mode, options, vocab, key, meta, arrays) -> Dataset:
+    sets = [frozenset(x) for x in meta["sets"]]
+    khot = _khot(vocab, sets)
+    bins = spec.bins()
+    splits = {}
+    for i, m in enumerate(meta["splits"]):
+        a = SplitArrays(arrays[f"{i}.ids"], arrays[f"{i}.lengths"], arrays[f"{i}.labels"],
+                        arrays.get(f"{i}.next_ids"))
+        b = bins[m["name"]]
+        splits[m["name"]] = Split(m["name"], b, b.size, m["n_distinct"], m["notes"], a, vocab,
+                                  sets, khot)
+    return Dataset(lang.name, task, spec, target_mode, options, vocab, splits, key,
+                   from_cache=True)

@@ -1,0 +1,185 @@
+"""Gather a run folder into a :class:`Report`: the cells, the language classes, the published
+numbers beside them and the protocol for the header. Rendering lives in ``render``/``plots``.
+
+Only the runs of the folder's own suite count (the keys of ``expand(suite)``): a store that
+also holds runs of another suite (``langlab run --resume``) reports this suite alone.
+
+>>> language_class("context-free", {"dyck", "counter"}), language_class("regular", {"star-free"})
+('counter', 'regular star-free')
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langlab.errors import LanglabError
+from langlab.harness.results import GENERALIZES, Cell, summarize
+from langlab.reference import Published, published
+
+# Table order of the language classes; "regular" holds regular languages tagged neither
+# star-free nor non-star-free, "other" any level we do not know.
+CLASSES = ("counter", "regular star-free", "regular non-star-free", "regular", "context-free",
+           "context-sensitive", "other")
+
+
+def language_class(level: str, tags: frozenset[str] | set[str]) -> str:
+    """The table's class of a language, from its ``level`` and ``tags`` (the one definition).
+
+    Counter languages (Dyck-1, a^n b^n c^n, Shuffle-k, ...) form their own class whatever their
+    level, as in the 2020 paper; regular languages split by their star-free tag.
+
+    >>> language_class("context-sensitive", {"counter"}), language_class("regular", {"non-star-free"})
+    ('counter', 'regular non-star-free')
+    >>> language_class("regular", set()), language_class("context-sensitive", {"flare"})
+    ('regular', 'context-sensitive')
+    """
+    if "counter" in tags:
+        return "counter"
+    if level == "regular":
+        if "non-star-free" in tags:
+            return "regular non-star-free"
+        if "star-free" in tags:
+            return "regular star-free"
+        return "regular"
+    return level if level in CLASSES else "other"
+
+
+def generalizes(accuracy: float) -> bool:
+    """The one threshold: accuracy (a fraction) at or above ``GENERALIZES`` (0.9)."""
+    return accuracy >= GENERALIZES
+
+
+@dataclass
+class Entry:
+    """One language x model column: our cell, the run counts and the published result."""
+
+    language: str
+    column: str
+    model: str  # registry name
+    cell: Cell | None  # None: no run of this pair is stored yet
+    expected: int  # runs the suite asks for (grid points x seeds)
+    stored: int  # runs in the store (done or failed)
+    reference: Published | None = None
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``partial`` (some runs failed or pending), ``failed`` or ``pending``."""
+        if self.cell is None or (not self.cell.seeds and not self.cell.failed):
+            return "pending"
+        if not self.cell.seeds:
+            return "failed"
+        return "ok" if self.stored == self.expected and not self.cell.failed else "partial"
+
+    def disagrees(self, split: str) -> bool | None:
+        """Whether ours (max over seeds) and the published number fall on different sides of
+        the threshold; None when either is missing."""
+        ours = self.cell.bins.get(split) if self.cell else None
+        ref = self.reference.values.get(split) if self.reference else None
+        if ours is None or ref is None:
+            return None
+        return generalizes(ours.max) != generalizes(ref)
+
+
+@dataclass
+class Report:
+    name: str
+    description: str
+    protocol: dict  # the header: task, splits, seeds, selection, training, models
+    run_info: dict  # run.json: machine, versions, wall time
+    versions: list[str]  # langlab versions that wrote the stored rows
+    languages: list[str]  # suite order
+    classes: dict[str, str]  # language -> class
+    columns: list[tuple[str, str]]  # (column, registry model), suite order
+    bins: list[str]  # test split names, suite order
+    entries: dict[tuple[str, str], Entry]
+    data_notes: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # done, failed, pending, total
+
+    def groups(self) -> list[tuple[str, list[str]]]:
+        """(class, languages) in table order, languages in suite order; empty classes left out."""
+        return [(c, [lang for lang in self.languages if self.classes[lang] == c])
+                for c in CLASSES if c in self.classes.values()]
+
+
+def _protocol(suite) -> dict:
+    split = suite.split
+    return {
+        "task": suite.task.name, "target_mode": suite.task.target_mode,
+        "task_options": dict(suite.task.options),
+        "distribution": split.distribution, "split_seed": split.seed,
+        "splits": [{"name": name, "lengths": str(b), "size": b.size}
+                   for name, b in split.bins().items()],
+        "seeds": list(suite.seeds), "selection": suite.selection,
+        "training": suite.training.model_dump(mode="json"),
+        "models": [{"column": m.column, "model": m.name, "settings": m.settings}
+                   for m in suite.models],
+    }
+
+
+def _data_notes(rows: list[dict], sizes: dict[str, int]) -> list[dict]:
+    """Splits holding fewer distinct strings than requested (a language with few members at the
+    lengths asked for), one note per language x split x distinct dataset."""
+    notes = {}
+    for r in rows:
+        for split, d in sorted((r.get("data") or {}).items()):
+            requested = sizes.get(split)
+            n_distinct = d.get("n_distinct")
+            if requested is None or n_distinct is None or n_distinct >= requested:
+                continue
+            note = {"language": r["language"], "split": split, "requested": requested,
+                    "n": d.get("n"), "n_distinct": n_distinct, "notes": d.get("notes") or ""}
+            notes[json.dumps(note, sort_keys=True, default=str)] = note
+    return [notes[k] for k in sorted(notes)]
+
+
+def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
+    """Read ``suite.yaml``, ``results.sqlite`` and ``run.json`` of a run folder into a Report."""
+    from langlab.harness.store import Store
+    from langlab.harness.suite import expand, load_suite
+    from langlab.languages.registry import load_language
+
+    run_dir = Path(run_dir)
+    for needed in ("suite.yaml", "results.sqlite"):
+        if not (run_dir / needed).is_file():
+            raise LanglabError(f"{run_dir} is not a run folder (no {needed}); "
+                               "make one with: langlab run SUITE --out DIR")
+    suite = load_suite(run_dir / "suite.yaml")
+    jobs = expand(suite, tuple(grammars))
+    keys = {j.key for j in jobs}
+    store = Store(run_dir / "results.sqlite")
+    try:
+        rows = [r for r in store.rows() if r["key"] in keys]
+    finally:
+        store.close()
+    run_json = run_dir / "run.json"
+    run_info = json.loads(run_json.read_text()) if run_json.is_file() else {}
+
+    cells = summarize(rows, suite.selection)
+    languages = list(dict.fromkeys(j.language for j in jobs))
+    columns = list(dict.fromkeys((m.column, m.name) for m in suite.models))
+    expected: dict[tuple[str, str], int] = {}
+    for j in jobs:
+        expected[(j.language, j.column)] = expected.get((j.language, j.column), 0) + 1
+    stored: dict[tuple[str, str], int] = {}
+    for r in rows:
+        stored[(r["language"], r["column"])] = stored.get((r["language"], r["column"]), 0) + 1
+
+    classes, entries = {}, {}
+    for lang in languages:
+        language = load_language(lang, list(grammars))
+        classes[lang] = language_class(language.level, language.tags)
+        for col, model in columns:
+            entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
+                                         expected.get((lang, col), 0), stored.get((lang, col), 0),
+                                         published(lang, model, language.tags))
+    done = sum(r["status"] == "done" for r in rows)
+    return Report(
+        name=suite.name, description=suite.description.strip(), protocol=_protocol(suite),
+        run_info=run_info, versions=sorted({r["version"] for r in rows if r.get("version")}),
+        languages=languages, classes=classes, columns=columns,
+        bins=[b.name for b in suite.split.test], entries=entries,
+        data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()}),
+        counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
+                "pending": len(jobs) - len(rows)})

@@ -1,0 +1,261 @@
+"""A :class:`~langlab.report.build.Report` as files: ``table.md``, ``table.csv``,
+``results.json`` and a single self-contained ``index.html`` (plots embedded as data URIs).
+
+Every output is a pure function of the report: no clock, no absolute paths, sorted JSON keys,
+so regenerating from the same results gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from langlab.harness.results import GENERALIZES
+from langlab.report.build import Entry, Report, generalizes
+
+DASH = "—"
+DISAGREE = "⚠"
+
+
+def pct(x: float) -> str:
+    """A fraction as a percentage with one decimal: ``pct(0.9876) == '98.8'``."""
+    return f"{100 * x:.1f}"
+
+
+def duration(seconds: float) -> str:
+    """``duration(3725) == '1 h 02 min'``; ``duration(75) == '1 min 15 s'``."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
+    """What one table cell shows, shared by the markdown and HTML renderings."""
+    view = {"max": None, "ok": False, "spread": "", "notes": [], "ref": None, "claim": False,
+            "disagree": False, "status": entry.status, "text": ""}
+    cell = entry.cell
+    stats = cell.bins.get(split) if cell else None
+    if entry.status in ("pending", "failed"):
+        view["text"] = "not run" if entry.status == "pending" else "failed"
+    elif stats is None:
+        view["text"] = DASH
+    else:
+        view["max"], view["ok"] = pct(stats.max), generalizes(stats.max)
+        view["spread"] = f"{pct(stats.mean)} ± {pct(stats.sd)}"
+        if stats.n < n_seeds:
+            view["notes"].append(f"n={stats.n}")
+    if cell and cell.failed:
+        view["notes"].append(f"{cell.failed} failed")
+    ref = entry.reference.values.get(split) if entry.reference else None
+    if ref is not None:
+        view["ref"], view["claim"] = pct(ref), entry.reference.claim
+        view["disagree"] = bool(entry.disagrees(split))
+    return view
+
+
+def header(report: Report) -> list[tuple[str, str]]:
+    """(label, text) lines of the protocol header, in order."""
+    p, info = report.protocol, report.run_info
+    splits = ", ".join(f"{s['name'].split('-')[0]} {s['lengths']} ×{s['size']}"
+                       for s in p["splits"])
+    opts = "".join(f", {k}={v}" for k, v in sorted(p["task_options"].items()))
+    tr = p["training"]
+    lr = tr["lr"] if not isinstance(tr["lr"], list) else "{" + ", ".join(map(str, tr["lr"])) + "}"
+    training = (f"{tr['optimizer']} lr {lr}, batch {tr['batch_size']}, up to {tr['epochs']} epochs"
+                + (f" / {tr['max_steps']} steps" if tr.get("max_steps") else "")
+                + (f", early stopping after {tr['patience']} evaluations without improvement"
+                   if tr.get("patience") else "")
+                + (f", {tr['time_limit_s']:g} s per run" if tr.get("time_limit_s") else ""))
+    models = "; ".join(
+        f"{m['column']} = {m['model']}"
+        + (" (" + ", ".join(f"{k}={v}" for k, v in sorted(m["settings"].items())) + ")"
+           if m["settings"] else "")
+        for m in p["models"])
+    c = report.counts
+    version = info.get("langlab_version") or (report.versions[-1] if report.versions else "?")
+    if report.versions and report.versions != [version]:
+        version += f" (results written by {', '.join(report.versions)})"
+    machine = ", ".join(x for x in (info.get("machine"),
+                                    info.get("python") and f"python {info['python']}",
+                                    info.get("torch") and f"torch {info['torch']}") if x)
+    wall = (f"{duration(info['wall_s'])} over {len(info.get('sessions', []))} session(s)"
+            if "wall_s" in info else "unknown (no run.json)")
+    return [
+        ("task", f"{p['task']} (target mode {p['target_mode']}{opts})"),
+        ("splits", f"{splits}; {p['distribution']} sampling, split seed {p['split_seed']}"),
+        ("seeds", ", ".join(map(str, p["seeds"]))),
+        ("selection", f"{p['selection']}: per language and model, the grid point with the best "
+                      "mean over seeds on the validation split (never a test bin)"),
+        ("training", training),
+        ("models", models),
+        ("runs", f"{c['done']} done, {c['failed']} failed, {c['pending']} pending of {c['total']}"),
+        ("langlab", version),
+        ("machine", machine or "unknown (no run.json)"),
+        ("wall time", wall),
+    ]
+
+
+LEGEND = (f"Each cell: the maximum over seeds in bold and, smaller, mean ± sd — percent of test "
+          f"strings whose every position is correct. Published numbers stand beside ours "
+          f"(pub.: tabulated; claim: the paper's blanket claim); {DISAGREE} marks a cell where "
+          f"ours and the published number disagree on whether the model generalizes "
+          f"(≥ {100 * GENERALIZES:.0f}% or below). n=k: only k seeds finished.")
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _md_cell(v: dict) -> str:
+    out = v["text"] if v["max"] is None else f"**{v['max']}** <sub>{v['spread']}</sub>"
+    if v["notes"]:
+        out += f" <sub>{', '.join(v['notes'])}</sub>"
+    if v["ref"] is not None:
+        out += f"<br><sub>{'claim' if v['claim'] else 'pub.'} {v['ref']}</sub>"
+        out += f" {DISAGREE}" if v["disagree"] else ""
+    return out
+
+
+def table_md(report: Report, plots: dict | None = None) -> str:
+    n_seeds = len(report.protocol["seeds"])
+    lines = [f"# Capability table: {report.name}", ""]
+    if report.description:
+        lines += [report.description, ""]
+    lines += [f"- **{label}**: {_md_escape(text)}" for label, text in header(report)]
+    lines += ["", LEGEND, ""]
+    heads = [f"{col} {b.removeprefix('test-')}" for col, _ in report.columns for b in report.bins]
+    for cls, langs in report.groups():
+        lines += [f"## {cls}", "", "| language | " + " | ".join(heads) + " |",
+                  "|---|" + "---:|" * len(heads)]
+        for lang in langs:
+            cells = [_md_cell(cell_view(report.entries[(lang, col)], b, n_seeds))
+                     for col, _ in report.columns for b in report.bins]
+            lines.append(f"| `{_md_escape(lang)}` | " + " | ".join(cells) + " |")
+        lines.append("")
+    if plots:
+        by_lang = plots["languages"]
+        lines += ["## Plots", "", f"![heatmap]({plots['heatmap']['svg']})", ""]
+        lines += [f"- `{_md_escape(lang)}`: [accuracy by length]({by_lang[lang]['svg']})"
+                  for lang in report.languages if lang in by_lang]
+        lines.append("")
+    lines += _md_failures(report) + _md_data_notes(report) + _md_sources(report)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_failures(report: Report) -> list[str]:
+    failed = [e for e in report.entries.values() if e.cell and e.cell.failed]
+    if not failed:
+        return []
+    out = ["## Failed runs", ""]
+    for e in failed:
+        reasons = "; ".join(x for x in e.cell.errors if x) or "no reason recorded"
+        out.append(f"- `{e.language}` × {e.column}: {e.cell.failed} failed — {reasons}")
+    return out + [""]
+
+
+def _md_data_notes(report: Report) -> list[str]:
+    if not report.data_notes:
+        return []
+    out = ["## Splits with fewer distinct strings than requested", "",
+           "| language | split | requested | drawn | distinct | notes |", "|---|---|---:|---:|---:|---|"]
+    out += [f"| `{_md_escape(d['language'])}` | {d['split']} | {d['requested']} | {d['n']} | "
+            f"{d['n_distinct']} | {_md_escape(str(d['notes']))} |" for d in report.data_notes]
+    return out + [""]
+
+
+def sources(report: Report) -> list[str]:
+    refs = {e.reference.source for e in report.entries.values() if e.reference}
+    return sorted(refs)
+
+
+def _md_sources(report: Report) -> list[str]:
+    refs = sources(report)
+    return ["## Published numbers", ""] + [f"- {s}" for s in refs] + [""] if refs else []
+
+
+CSV_FIELDS = ("language", "class", "column", "model", "split", "status", "seeds", "failed",
+              "max", "mean", "sd", "published", "published_variant", "published_claim",
+              "disagree", "config_id")
+
+
+def table_csv(report: Report) -> str:
+    """One row per language x column x split (validation and test bins); fractions in [0, 1]."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_FIELDS)
+    for cls, langs in report.groups():
+        for lang in langs:
+            for col, model in report.columns:
+                e = report.entries[(lang, col)]
+                for split in ["validation", *report.bins]:
+                    s = e.cell.bins.get(split) if e.cell else None
+                    ref = e.reference.values.get(split) if e.reference else None
+                    dis = e.disagrees(split)
+                    w.writerow([lang, cls, col, model, split, e.status, s.n if s else 0,
+                                e.cell.failed if e.cell else 0,
+                                *(("", "", "") if s is None else (repr(s.max), repr(s.mean), repr(s.sd))),
+                                "" if ref is None else repr(ref),
+                                e.reference.variant if ref is not None else "",
+                                "" if ref is None else str(e.reference.claim).lower(),
+                                "" if dis is None else str(dis).lower(),
+                                (e.cell.config_id or "") if e.cell else ""])
+    return buf.getvalue()
+
+
+def results_json(report: Report) -> str:
+    cells = []
+    for (lang, col), e in report.entries.items():
+        c = e.cell
+        cells.append({
+            "language": lang, "class": report.classes[lang], "column": col, "model": e.model,
+            "status": e.status, "expected_runs": e.expected, "stored_runs": e.stored,
+            "config_id": c.config_id if c else None, "settings": c.settings if c else {},
+            "training": c.training if c else {}, "seeds": c.seeds if c else 0,
+            "failed": c.failed if c else 0, "errors": c.errors if c else [],
+            "bins": {k: asdict(v) for k, v in c.bins.items()} if c else {},
+            "published": None if e.reference is None else {
+                "model": e.reference.model, "variant": e.reference.variant,
+                "values": e.reference.values, "source": e.reference.source,
+                "claim": e.reference.claim},
+            "disagree": {b: e.disagrees(b) for b in report.bins if e.disagrees(b) is not None},
+        })
+    doc = {"name": report.name, "description": report.description, "protocol": report.protocol,
+           "run": report.run_info, "versions": report.versions, "counts": report.counts,
+           "threshold": GENERALIZES, "bins": report.bins,
+           "columns": [{"column": c, "model": m} for c, m in report.columns],
+           "classes": [{"class": c, "languages": ls} for c, ls in report.groups()],
+           "cells": cells, "data_notes": report.data_notes}
+    return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def data_uri(path: Path) -> str:
+    mime = {".svg": "image/svg+xml", ".png": "image/png"}[path.suffix]
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
+    """The single-file page; ``plots`` paths are relative to ``out_dir`` and get embedded."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("langlab.report", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    n_seeds = len(report.protocol["seeds"])
+    groups = [(cls, [(lang, [cell_view(report.entries[(lang, col)], b, n_seeds)
+                             for col, _ in report.columns for b in report.bins])
+                     for lang in langs]) for cls, langs in report.groups()]
+    embedded = {"heatmap": data_uri(out_dir / plots["heatmap"]["svg"]) if plots else None,
+                "languages": {lang: data_uri(out_dir / files["svg"])
+                              for lang, files in (plots or {}).get("languages", {}).items()}}
+    failures = [e for e in report.entries.values() if e.cell and e.cell.failed]
+    return env.get_template("index.html.j2").render(
+        report=report, header=header(report), legend=LEGEND, groups=groups,
+        bins=[b.removeprefix("test-") for b in report.bins], plots=embedded,
+        failures=failures, sources=sources(report), disagree_mark=DISAGREE)

@@ -84,6 +84,28 @@ class _BinaryRelation(Language):
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         return self.next_symbols_all(prefix)[-1]
 
+    def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
+        """A shortest member starting with ``prefix`` (missing operands are ``0``, the result
+        gets the value's remaining bits), or None when there is none."""
+        toks = self.tokenize(prefix)
+        if not self.next_symbols_all(toks)[-1]:
+            return None
+        seps, out = self.separators, list(toks)
+        done = sum(t in seps for t in out)  # separators read, in order since the prefix is live
+        if done < len(seps):
+            if not out or out[-1] in seps:
+                out.append("0")  # the current operand needs a bit
+            for sep in seps[done:]:
+                out += [sep, "0"] if sep != seps[-1] else [sep]
+        operands, start = [], 0
+        for sep in seps:
+            end = out.index(sep, start)
+            operands.append(bits_value(out[start:end]))
+            start = end + 1
+        z = self.value(operands)
+        out += [str((z >> k) & 1) for k in range(len(out) - start, max(1, z.bit_length()))]
+        return tuple(out)
+
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         # While reading an operand, bits always extend (pad the result) and its separator may
         # follow once it has a bit. After "=" the result is forced bit by bit: bit k of the

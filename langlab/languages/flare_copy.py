@@ -61,6 +61,15 @@ class _MarkedTransform(Language):
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         return self.next_symbols_all(prefix)[-1]
 
+    def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
+        """The shortest member starting with ``prefix``, or None when there is none."""
+        toks = self.tokenize(prefix)
+        if self.marker not in toks:
+            return (*toks, self.marker, *self.transform(toks))
+        i = toks.index(self.marker)
+        s = (*toks[:i + 1], *self.transform(toks[:i]))
+        return s if s[:len(toks)] == toks else None
+
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)
         if self.marker not in toks:
@@ -181,6 +190,17 @@ class MissingDuplicateString(Language):
 
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         return self.next_symbols_all(prefix)[-1]
+
+    def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
+        """A member starting with ``prefix``, or None: ``p 1 p _`` (w = p1) without a ``_``,
+        ``p t`` (w = t, the prefix with its ``_`` read as 1) with one."""
+        toks = self.tokenize(prefix)
+        holes = toks.count("_")
+        if holes == 0:
+            return (*toks, "1", *toks, "_")
+        if holes > 1:
+            return None
+        return (*toks, *("1" if a == "_" else a for a in toks))
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         # Before any "_": 0, 1 and "_" all extend (take w long and containing the prefix).

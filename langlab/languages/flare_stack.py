@@ -76,6 +76,11 @@ class Majority(Language):
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         return self.next_symbols_all(prefix)[-1]
 
+    def completion(self, prefix: Sequence[str] | str) -> Tokens:
+        """The shortest member starting with ``prefix``: append just enough 1s."""
+        toks = self.tokenize(prefix)
+        return toks + ("1",) * max(0, 2 * toks.count("0") - len(toks) + 1)
+
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         # Any prefix extends to a member by appending enough 1s.
         with_eos = _ANY01 | {EOS}
@@ -195,21 +200,44 @@ class StackManipulation(Language):
         return self.next_symbols_all(prefix)[-1]
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
-        toks = self.tokenize(s)
+        return self._scan(self.tokenize(s))[0]
+
+    def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
+        """A shortest member starting with ``prefix`` (``#`` and the stack; an open ``PUSH``
+        gets ``0``), or None when there is none."""
+        toks = self.tokenize(prefix)
+        _, phase, stack, j = self._scan(toks)
+        if phase == "dead":
+            return None
+        if phase == "arg":
+            toks, stack = toks + ("0",), stack + ["0"]
+        if phase == "out":
+            return toks + tuple(stack[::-1][j:])
+        return (*toks, "#", *stack[::-1])
+
+    @staticmethod
+    def _next(phase: str, stack: list[str], j: int) -> frozenset[str]:
+        if phase == "w":
+            return frozenset({"0", "1", "PUSH", "#"} | ({"POP"} if stack else set()))
+        if phase == "ops":
+            return frozenset({"PUSH", "#"} | ({"POP"} if stack else set()))
+        if phase == "arg":
+            return _ANY01
+        if phase == "out":
+            return frozenset({stack[-1 - j]} if j < len(stack) else {EOS})
+        return frozenset()
+
+    def _scan(self, toks: Tokens) -> tuple[list[frozenset[str]], str, list[str], int]:
+        """Next-symbol sets after every prefix, and the final (phase, stack, j).
+
+        Phases: ``w`` (reading the initial stack), ``ops``, ``arg`` (after ``PUSH``), ``out``
+        (after ``#``, ``j`` symbols of the stack written), ``dead``.
+        """
         out: list[frozenset[str]] = []
-        phase, stack, j = "w", [], 0  # phases: w, ops, arg (after PUSH), out (after #), dead
-        for t in toks + ("",):
-            if phase == "w":
-                nxt = {"0", "1", "PUSH", "#"} | ({"POP"} if stack else set())
-            elif phase == "ops":
-                nxt = {"PUSH", "#"} | ({"POP"} if stack else set())
-            elif phase == "arg":
-                nxt = set(_ANY01)
-            elif phase == "out":
-                nxt = {stack[-1 - j]} if j < len(stack) else {EOS}
-            else:
-                nxt = set()
-            out.append(frozenset(nxt))
+        phase, stack, j = "w", [], 0
+        for t in toks:
+            nxt = self._next(phase, stack, j)
+            out.append(nxt)
             if t not in nxt:
                 phase = "dead"
             elif phase == "out":
@@ -224,7 +252,8 @@ class StackManipulation(Language):
             else:  # a digit, of w or as PUSH's argument
                 stack.append(t)
                 phase = "ops" if phase == "arg" else "w"
-        return out
+        out.append(self._next(phase, stack, j))
+        return out, phase, stack, j
 
 
 class UnmarkedReversal(Language):
@@ -256,6 +285,11 @@ class UnmarkedReversal(Language):
 
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         return self.next_symbols_all(prefix)[-1]
+
+    def completion(self, prefix: Sequence[str] | str) -> Tokens:
+        """A member starting with ``prefix``: ``prefix reverse(prefix)``."""
+        toks = self.tokenize(prefix)
+        return toks + toks[::-1]
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)

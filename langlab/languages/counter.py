@@ -15,6 +15,7 @@ from math import comb
 
 import numpy as np
 
+from langlab.errors import LanglabError
 from langlab.languages.base import EOS, Language, Tokens, randbelow
 from langlab.languages.dyck import PAIRS, PaperGrammar, dyck1_count, random_dyck_shape
 
@@ -24,9 +25,10 @@ class Shuffle(Language):
     ``() [] {} <> +- ab``. Each pair is balanced on its own; pairs may cross: ``([)]`` is a member.
 
     The alphabets are disjoint, so a member is exactly one tuple of component words plus one
-    interleaving. Hence ``F_j(n) = sum_i C(n, i) D(i) F_{j-1}(n - i)`` (D = Dyck-1 counts), and a
-    uniform member is: component lengths drawn by those exact weights, a uniform Dyck-1 word per
-    component, and a uniform arrangement of the component labels over the n positions.
+    interleaving. Hence for j = a + b components ``F_j(n) = sum_i C(n, i) F_a(i) F_b(n - i)``
+    (``F_1`` = Dyck-1 counts), and a uniform member is: component lengths drawn by those exact
+    weights, a uniform Dyck-1 word per component, and a uniform arrangement of the component
+    labels over the n positions.
     Distributions: ``uniform`` and ``paper`` (the paper's grammar, which only nests: its strings
     are Dyck-k strings, a subset of Shuffle-k; see :class:`~langlab.languages.dyck.PaperGrammar`).
 
@@ -42,62 +44,78 @@ class Shuffle(Language):
 
     def __init__(self, k: int = 2):
         if not 1 <= k <= len(PAIRS):
-            raise ValueError(f"shuffle: k must be between 1 and {len(PAIRS)}, got {k}")
+            raise LanglabError(f"shuffle: k must be between 1 and {len(PAIRS)}, got {k}")
         self.k, self.name = k, f"shuffle-{k}"
         self.pairs = PAIRS[:k]
         self.alphabet = tuple(t for pair in self.pairs for t in pair)
         self._index = {t: i for i, t in enumerate(self.alphabet)}  # pair = i // 2, close = i % 2
-        self._F: dict[int, list[int]] = {j: [] for j in range(1, k + 1)}
+        self._rows: dict[int, list[int]] = {}  # j -> [F_j(0), F_j(1), ...]
         self._cum: dict[tuple[int, int], list[int]] = {}
         self._sets: dict[int, frozenset[str]] = {}  # by bit mask of pairs with depth > 0
         self._paper = PaperGrammar(self.pairs)
 
-    def _grow(self, n: int) -> None:
-        for j in range(1, self.k + 1):
-            row = self._F[j]
-            for m in range(len(row), n + 1):
-                if j == 1:
-                    row.append(dyck1_count(m))
-                else:
-                    prev = self._F[j - 1]
-                    row.append(sum(comb(m, i) * dyck1_count(i) * prev[m - i]
-                                   for i in range(0, m + 1, 2)))
+    # The k components are split in halves recursively (6 -> 3 + 3, 3 -> 1 + 2, 2 -> 1 + 1), so
+    # counting needs full rows F_j(0..n) only for the halves, not for every j < k.
+    @staticmethod
+    def _split(j: int) -> tuple[int, int]:
+        return j // 2, j - j // 2
 
-    def _shuffles(self, j: int, n: int) -> int:
-        """Members of the shuffle of j Dyck-1 languages of length n."""
-        if len(self._F[j]) <= n:
-            self._grow(n)
-        return self._F[j][n]
+    def _weights(self, j: int, n: int) -> list[int]:
+        """``C(n, i) F_a(i) F_b(n - i)`` for even i = 0, 2, ..., n, where (a, b) = split(j)."""
+        a, b = self._split(j)
+        Fa, Fb = self._row(a, n), self._row(b, n)
+        out, binom = [], 1  # binom = C(n, i), updated without math.comb (slow for big n)
+        for i in range(0, n + 1, 2):
+            out.append(binom * Fa[i] * Fb[n - i])
+            binom = binom * (n - i) * (n - i - 1) // ((i + 1) * (i + 2))
+        return out
 
-    def count(self, n: int) -> int:
-        return self._shuffles(self.k, n) if n >= 0 else 0
+    def _row(self, j: int, n: int) -> list[int]:
+        """``F_j(0..n)``: members of the shuffle of j Dyck-1 languages, by length."""
+        row = self._rows.setdefault(j, [])
+        for m in range(len(row), n + 1):
+            if j == 1:
+                row.append(dyck1_count(m))
+            else:
+                row.append(sum(self._weights(j, m)) if m % 2 == 0 else 0)
+        return row
 
-    def _first_length(self, j: int, n: int, rng: np.random.Generator) -> int:
-        """The length of the first of j components, drawn by exact weights."""
+    def _cumulative(self, j: int, n: int) -> list[int]:
         key = (j, n)
         if key not in self._cum:
-            acc, cum = 0, []
-            for i in range(0, n + 1, 2):
-                acc += comb(n, i) * dyck1_count(i) * self._shuffles(j - 1, n - i)
+            if len(self._cum) > 4096:  # bound memory; entries are cheap to rebuild
+                self._cum.clear()
+            cum, acc = [], 0
+            for w in self._weights(j, n):
+                acc += w
                 cum.append(acc)
             self._cum[key] = cum
-        cum = self._cum[key]
-        return 2 * bisect_right(cum, randbelow(rng, cum[-1]))
+        return self._cum[key]
+
+    def count(self, n: int) -> int:
+        if n < 0 or n % 2:
+            return 0
+        return dyck1_count(n) if self.k == 1 else self._cumulative(self.k, n)[-1]
+
+    def _lengths(self, j: int, n: int, rng: np.random.Generator) -> list[int]:
+        """Lengths of j components sharing n positions, drawn by exact weights."""
+        if j == 1:
+            return [n]
+        cum = self._cumulative(j, n)
+        i = 2 * bisect_right(cum, randbelow(rng, cum[-1]))
+        a, b = self._split(j)
+        return self._lengths(a, i, rng) + self._lengths(b, n - i, rng)
 
     def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
         if self.count(n) == 0:
             return None
-        lens, rest = [], n
-        for j in range(self.k, 1, -1):
-            lens.append(self._first_length(j, rest, rng))
-            rest -= lens[-1]
-        lens.append(rest)
-        labels = rng.permutation(np.repeat(np.arange(self.k), lens))  # (n,)
-        out = np.empty(n, dtype=np.int64)  # (n,) alphabet indices
-        for c, length in enumerate(lens):
-            if length:
-                shape = random_dyck_shape(length // 2, rng)
-                out[labels == c] = np.where(shape > 0, 2 * c, 2 * c + 1)
+        lens = self._lengths(self.k, n, rng)
+        labels = rng.permutation(np.repeat(np.arange(self.k), lens))  # (n,) component per position
+        # Component c's symbols (alphabet index 2c open, 2c+1 close), components in order.
+        words = [2 * c + (random_dyck_shape(length // 2, rng) < 0)
+                 for c, length in enumerate(lens)]
+        out = np.empty(n, dtype=np.int64)  # (n,)
+        out[np.argsort(labels, kind="stable")] = np.concatenate(words)
         alpha = self.alphabet
         return tuple([alpha[x] for x in out.tolist()])
 
@@ -130,7 +148,13 @@ class Shuffle(Language):
         return self.next_symbols_all(prefix)[-1]
 
     def accepts(self, s: Sequence[str] | str) -> bool:
-        return EOS in self.next_symbols(s)
+        depth, index = [0] * self.k, self._index
+        for t in self.tokenize(s):
+            i = index[t]
+            depth[i >> 1] += -1 if i & 1 else 1
+            if depth[i >> 1] < 0:
+                return False
+        return not any(depth)
 
 
 class Blocks(Language):
@@ -149,7 +173,7 @@ class Blocks(Language):
 
     def __init__(self, k: int = 2):
         if not 2 <= k <= 4:
-            raise ValueError(f"blocks: k must be 2, 3 or 4, got {k}")
+            raise LanglabError(f"blocks: k must be 2, 3 or 4, got {k}")
         self.k = k
         self.alphabet = tuple("abcd"[:k])
         self.name = "an" + "".join(f"{x}n" for x in "bcd"[: k - 1])
@@ -225,7 +249,7 @@ class Boolean(Language):
 
     def __init__(self, n: int = 3):
         if n not in BOOLEAN_OPERATORS:
-            raise ValueError(f"boolean: n must be one of {sorted(BOOLEAN_OPERATORS)}, got {n}")
+            raise LanglabError(f"boolean: n must be one of {sorted(BOOLEAN_OPERATORS)}, got {n}")
         self.n, self.name = n, f"boolean-{n}"
         ops = BOOLEAN_OPERATORS[n]
         self.alphabet = ("0", "1") + tuple(sym for sym, _ in ops)
@@ -236,14 +260,15 @@ class Boolean(Language):
         self._all = frozenset(self.alphabet)
 
     def _grow(self, m: int) -> None:
-        T = self._T
+        T, top = self._T, max(a for a, _ in self._groups)
         while len(T) <= m:
             prev, mm = T[-1], len(T)
-            row = [0] * (mm + 1)
-            for c in range(1, mm + 1):
-                row[c] = sum(len(syms) * prev[c - 1 + a]
-                             for a, syms in self._groups if c - 1 + a <= mm - 1)
-            T.append(row)
+            # row[c] = sum over arity a of (symbols of arity a) * prev[c - 1 + a], for c = 1..mm;
+            # written as column slices of the zero-padded previous row (much faster than a loop).
+            padded = prev + [0] * (top + 1)
+            cols = [[len(syms) * x for x in padded[a:a + mm]] if len(syms) > 1 else padded[a:a + mm]
+                    for a, syms in self._groups]
+            T.append([0] + list(map(sum, zip(*cols))))
 
     def _ways(self, m: int, c: int) -> int:
         if c > m:
@@ -260,16 +285,24 @@ class Boolean(Language):
         if total == 0:
             return None
         r, c, out = randbelow(rng, total), 1, []
+        T, ops = self._T, self._groups[1:]  # operators: one symbol per arity
         for rem in range(n - 1, -1, -1):
-            for a, syms in self._groups:
-                w = self._ways(rem, c - 1 + a)
-                block = w * len(syms)
-                if r < block:
-                    out.append(syms[r // w])
-                    r %= w
-                    c += a - 1
+            row = T[rem]
+            w = row[c - 1]  # a leaf (0 or 1); c - 1 <= rem holds on every live path
+            if r < 2 * w:
+                q, r = divmod(r, w)
+                out.append("1" if q else "0")
+                c -= 1
+                continue
+            r -= 2 * w
+            for a, (sym,) in ops:
+                i = c - 1 + a
+                w = row[i] if i <= rem else 0
+                if r < w:
+                    out.append(sym)
+                    c = i
                     break
-                r -= block
+                r -= w
         return tuple(out)
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:

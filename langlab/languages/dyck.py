@@ -23,6 +23,7 @@ from math import comb
 
 import numpy as np
 
+from langlab.errors import LanglabError
 from langlab.languages.base import EOS, Language, Tokens, randbelow
 
 # Bracket pairs in the order of the 2020 paper's code (``all_pairs`` there, without ``xo``).
@@ -49,9 +50,11 @@ def random_dyck_shape(m: int, rng: np.random.Generator) -> np.ndarray:
     """
     if m == 0:
         return np.zeros(0, dtype=np.int64)
-    steps = rng.permutation(np.concatenate([np.ones(m, np.int64), -np.ones(m + 1, np.int64)]))
-    first_min = int(np.argmin(np.cumsum(steps)))  # argmin returns the first minimum
-    return np.roll(steps, -(first_min + 1))[:-1]
+    steps = np.full(2 * m + 1, -1, dtype=np.int64)  # (2m+1,)
+    steps[:m] = 1
+    rng.shuffle(steps)
+    first_min = int(np.cumsum(steps).argmin())  # argmin returns the first minimum
+    return np.concatenate((steps[first_min + 1:], steps[:first_min]))  # (2m,)
 
 
 class PaperGrammar:
@@ -120,7 +123,7 @@ class Dyck(Language):
 
     def __init__(self, k: int = 1):
         if not 1 <= k <= len(PAIRS):
-            raise ValueError(f"dyck: k must be between 1 and {len(PAIRS)}, got {k}")
+            raise LanglabError(f"dyck: k must be between 1 and {len(PAIRS)}, got {k}")
         self.k = k
         self.name = f"dyck-{k}"
         self.pairs = PAIRS[:k]
@@ -171,9 +174,13 @@ class Dyck(Language):
             yield stack[-1] if stack else None
 
     def accepts(self, s: Sequence[str] | str) -> bool:
-        toks = self.tokenize(s)
-        tops = list(self._stacks(toks))
-        return len(tops) == len(toks) + 1 and tops[-1] is None
+        stack: list[str] = []
+        for t in self.tokenize(s):
+            if t in self._open:
+                stack.append(t)
+            elif not stack or self._open[stack.pop()] != self._close[t]:
+                return False
+        return not stack
 
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         return self.next_symbols_all(prefix)[-1]
@@ -249,8 +256,10 @@ class ResetDyck1(Language):
         cum = self._cumulative(n)
         l = bisect_right(cum, randbelow(rng, cum[-1]))
         r, h, out = randbelow(rng, self._meanders(l, 0)), 0, []
+        self._meanders(l, 0)
+        table = self._meander
         for rem in range(l - 1, -1, -1):
-            c = self._meanders(rem, h + 1)
+            c = table[rem][h + 1] if h + 1 < rem else 1 << rem  # completions after "("
             if r < c:
                 out.append("(")
                 h += 1

@@ -190,11 +190,16 @@ def _explain(lang: Language, plan: Plan, share: Mapping[int, int], caps: Mapping
         level = plan.size / len(member_lengths)
         short = [n for n in member_lengths if 0 < plan.distinct.get(n, 0) < int(level)]
         if short:
-            plan.notes.append(f"length {ranges(short)} hold fewer strings than a uniform share "
+            plan.notes.append(f"{_lengths(short)} fewer members than a uniform share "
                               f"({level:.0f}): all their available members are used")
     no_members = [n for n in b.lengths() if caps[n] == 0]
     if no_members and len(no_members) < len(b.lengths()):
         plan.notes.append(f"no members of length {ranges(no_members)}")
+
+
+def _lengths(ns: list[int]) -> str:
+    """``"length 3 has"`` or ``"lengths 1-4 have"``."""
+    return f"length {ns[0]} has" if len(ns) == 1 else f"lengths {ranges(ns)} have"
 
 
 def ranges(ns: list[int]) -> str:

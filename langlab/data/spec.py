@@ -70,8 +70,8 @@ class LengthBin(BaseModel):
         """
         try:
             rng, _, size = text.partition(":")
-            lo, _, hi = rng.partition("-")
-            return cls(lo=int(lo), hi=int(hi if hi else lo), size=int(size))
+            lo, dash, hi = rng.partition("-")
+            return cls(lo=int(lo), hi=int(hi if dash else lo), size=int(size))
         except ValueError as exc:
             raise LanglabError(f"bad length bin {text!r}: expected LO-HI:SIZE, e.g. 51-100:2000"
                                f" ({_first_error(exc)})") from None

@@ -463,3 +463,46 @@ def test_majority_ones_marginal_at_41():
         expected[min(k, 30)] += math.comb(n, k)
     assert sum(expected.values()) == lang.count(n)
     assert_fits(got, expected, draws)
+
+
+# ----------------------------------------------------------------- 5. tags of the regular ones
+def _aperiodic(lang) -> bool:
+    """Whether the minimal DFA's transition monoid is aperiodic (Schützenberger: star-free)."""
+    dead, alpha = lang.n_states, lang.alphabet
+    step = {(q, t): lang._delta[q].get(t, dead) if q < dead else dead
+            for q in range(dead + 1) for t in alpha}
+    block = {q: q < dead and lang._accept[q] for q in range(dead + 1)}
+    while True:  # Moore refinement to the minimal DFA
+        sig = {q: (block[q], *(block[step[q, t]] for t in alpha)) for q in block}
+        ids: dict = {}
+        new = {q: ids.setdefault(sig[q], len(ids)) for q in block}
+        if len(ids) == len(set(block.values())):
+            break
+        block = new
+    rep = {b: q for q, b in new.items()}
+    k = len(rep)
+    gens = [tuple(new[step[rep[b], t]] for b in range(k)) for t in alpha]
+    monoid, frontier = {tuple(range(k))}, [tuple(range(k))]
+    while frontier:  # closure of the generators under composition
+        f = frontier.pop()
+        for g in gens:
+            h = tuple(g[f[i]] for i in range(k))
+            if h not in monoid:
+                monoid.add(h)
+                frontier.append(h)
+    for f in monoid:  # aperiodic: f^m = f^(m+1) for some m (m <= k suffices)
+        p = f
+        for _ in range(k + 1):
+            q = tuple(f[p[i]] for i in range(k))
+            if q == p:
+                break
+            p = q
+        else:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", [n for n in FLARE if load(n).level == "regular"])
+def test_star_free_tags(name):
+    lang = load(name)
+    assert ("star-free" in lang.tags) == _aperiodic(lang) == ("non-star-free" not in lang.tags)

@@ -1,6 +1,6 @@
-"""FLaRe's context-free languages that need a counter or a stack: Majority, Stack Manipulation
-and Unmarked Reversal (Butoi et al., ICLR 2025). Marked Reversal lives with the other
-``w # f(w)`` languages in :mod:`langlab.languages.flare_copy`.
+"""FLaRe's context-free languages that need a counter or a stack: Majority and Stack
+Manipulation (Butoi et al., ICLR 2025). Marked and Unmarked Reversal live with the copy-like
+languages in :mod:`langlab.languages.flare_copy`.
 
 Each definition was settled against every label of FLaRe's published data
 (tests/test_languages_flare.py). Counts are exact Python ints at any length; sampling is exactly
@@ -254,70 +254,3 @@ class StackManipulation(Language):
                 phase = "ops" if phase == "arg" else "w"
         out.append(self._next(phase, stack, j))
         return out, phase, stack, j
-
-
-class UnmarkedReversal(Language):
-    """Even-length palindromes over ``{0,1}``: ``w reverse(w)``.
-
-    Edge cases (from FLaRe's labels): the empty string is a member; odd-length palindromes are
-    not. Accept: ``""``, ``"00"``, ``"0110"``, ``"100001"``. Reject: ``"0"``, ``"010"``,
-    ``"01"``, ``"0100"``. ``count(n) = 2^(n/2)`` for even ``n``. Every prefix ``p`` extends to
-    the member ``p reverse(p)``, so ``next_symbols`` is ``{0, 1}`` plus ``<eos>`` when the prefix
-    is an even palindrome (all prefixes at once in O(n) with the Z-function).
-    """
-
-    name, alphabet, level = "flare/unmarked-reversal", ("0", "1"), "context-free"
-    tags = frozenset({"flare"})
-    reference = FLARE_REF
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        toks = self.tokenize(s)
-        return len(toks) % 2 == 0 and toks == toks[::-1]
-
-    def count(self, n: int) -> int:
-        return 1 << (n // 2) if n >= 0 and n % 2 == 0 else 0
-
-    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
-        if n < 0 or n % 2:
-            return None
-        w = tuple("01"[b] for b in rng.integers(0, 2, size=n // 2))
-        return w + w[::-1]
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def completion(self, prefix: Sequence[str] | str) -> Tokens:
-        """A member starting with ``prefix``: ``prefix reverse(prefix)``."""
-        toks = self.tokenize(prefix)
-        return toks + toks[::-1]
-
-    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
-        toks = self.tokenize(s)
-        n = len(toks)
-        # s[:i] is a palindrome iff reverse(s)[n-i:] == s[:i], i.e. the Z-value of
-        # s + sep + reverse(s) at the start of reverse(s)[n-i:] is at least i.
-        z = z_function(list(toks) + [None] + list(toks[::-1]))
-        with_eos = _ANY01 | {EOS}
-        return [with_eos if i % 2 == 0 and (i == 0 or z[2 * n + 1 - i] >= i) else _ANY01
-                for i in range(n + 1)]
-
-
-def z_function(s: Sequence) -> list[int]:
-    """``z[i]`` = length of the longest common prefix of ``s`` and ``s[i:]`` (``z[0] = len(s)``).
-
-    >>> z_function("aabxaab")
-    [7, 1, 0, 0, 3, 1, 0]
-    """
-    n = len(s)
-    z = [0] * n
-    if n:
-        z[0] = n
-    left = right = 0
-    for i in range(1, n):
-        if i < right:
-            z[i] = min(right - i, z[i - left])
-        while i + z[i] < n and s[z[i]] == s[i + z[i]]:
-            z[i] += 1
-        if i + z[i] > right:
-            left, right = i, i + z[i]
-    return z

@@ -171,6 +171,9 @@ def test_long_samples_are_members_and_next_symbols_all_is_consistent(name):
         assert len(nsa) == n + 1 and EOS in nsa[-1]
         for i in (0, 1, n // 2, n - 1):
             assert nsa[i] == L.next_symbols(s[:i]) and s[i] in nsa[i]
+    # No member, no sample.
+    for m in range(9):
+        assert (L.sample(m, rng) is None) == (L.count(m) == 0)
     # A random (usually dead) string: incremental sets equal the one-at-a-time sets.
     junk = tuple(rng.choice(L.alphabet, size=12).tolist())
     assert L.next_symbols_all(junk) == [L.next_symbols(junk[:i]) for i in range(13)]
@@ -256,7 +259,7 @@ def chi_square_pvalue(observed: list[int]) -> float:
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
-@pytest.mark.parametrize("name,n", [("dyck-2", 6), ("shuffle-2", 6), ("shuffle-4", 4),
+@pytest.mark.parametrize("name,n", [("dyck-2", 6), ("shuffle-2", 6), ("shuffle-4", 4), ("shuffle-6", 4),
                                     ("boolean-3", 5), ("boolean-5", 4), ("reset-dyck-1", 6),
                                     ("copy", 8), ("anbmcnm", 10), ("tomita-3", 7)])
 def test_samples_are_uniform(name, n):

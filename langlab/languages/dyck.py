@@ -5,7 +5,7 @@ Uniform sampling is combinatorial, not a walk over a counting table: a Dyck-k wo
 pairs, and a uniform shape comes from the cycle lemma (a uniform arrangement of ``m`` up-steps
 and ``m + 1`` down-steps has exactly one rotation that is a Dyck path followed by a final
 down-step; each Dyck path arises from exactly ``2m + 1`` arrangements). Both draws use integer
-randomness only (``rng.permutation``, ``rng.integers``), so samples are exactly uniform.
+randomness only (``rng.shuffle``, ``rng.integers``), so samples are exactly uniform.
 
 >>> L = Dyck(k=2)
 >>> L.count(4), L.accepts("([])"), L.accepts("([)]")
@@ -66,8 +66,12 @@ class PaperGrammar:
     ``current_size >= max_size`` returns ε, and a result longer than ``max_size`` is replaced by ε.
     The paper used p = 0.5, q = 0.25 and ``max_size`` = the upper end of the length window.
 
-    It only ever nests pairs, so for Shuffle-k it yields Dyck-k strings (never ``([)]``), and it
-    is far from uniform (short, shallow strings dominate).
+    How it differs from ``uniform``: it only ever nests pairs, so for Shuffle-k it yields only
+    Dyck-k strings (never ``([)]``); and a string's probability is the total weight of its
+    derivations (``S -> S S`` is ambiguous, each derivation weighted by p, q and the truncation),
+    not 1/count. ``sample_length`` conditions on the length by rejection with ``max_size = n`` by
+    default (the paper drew with ``max_size`` = its window's upper end, which shifts the
+    truncation slightly); it is slow for long strings (about 25/s at n = 50, 3/s at n = 150).
     """
 
     def __init__(self, pairs: Sequence[tuple[str, str]], p: float = 0.5, q: float = 0.25):

@@ -34,6 +34,7 @@ import csv
 import functools
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 
 BINS = {"bin1": "test-1-50", "bin2": "test-51-100", "bin3": "test-101-150"}
@@ -67,7 +68,8 @@ def load_reference() -> tuple[Published, ...]:
     text = resources.files(__package__).joinpath("capability_reference.csv").read_text("utf-8")
     rows = []
     for r in csv.DictReader(io.StringIO(text)):
-        values = {split: float(r[b]) / 100 for b, split in BINS.items() if r[b].strip()}
+        # Decimal: 91.15 % is the fraction 0.9115 exactly as written, not 0.9115000000000001
+        values = {split: float(Decimal(r[b]) / 100) for b, split in BINS.items() if r[b].strip()}
         rows.append(Published(r["language"], r["language_class"], r["model"], r["variant"],
                               values, r["source"]))
     return tuple(rows)

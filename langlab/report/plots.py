@@ -7,7 +7,7 @@ The store keeps one accuracy per split, not per length, so a length plot has one
 test bin, at the bin's midpoint (the figure says so).
 
 >>> slug("parity"), slug("flare/parity"), slug("aa*bb*cc*dd*ee*")
-('parity', 'flare_parity-13d9c6', 'aa_bb_cc_dd_ee_-5b8f73')
+('parity', 'flare_parity-75187b', 'aa_bb_cc_dd_ee_-403a60')
 """
 
 from __future__ import annotations
@@ -143,6 +143,9 @@ def render_plots(report: Report, out_dir: Path) -> dict:
     import matplotlib
 
     plots = Path(out_dir) / "plots"
+    for old in [*plots.glob("length-*.*"), *plots.glob("heatmap.*")]:  # a previous report's
+        if old.suffix in (".png", ".svg"):
+            old.unlink()
     with matplotlib.rc_context(RC):  # rc is read both when artists are made and when saved
         out = {"heatmap": _save(heatmap_figure(report), plots / "heatmap"), "languages": {}}
         for lang in report.languages:

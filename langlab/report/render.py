@@ -39,7 +39,7 @@ def duration(seconds: float) -> str:
 def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
     """What one table cell shows, shared by the markdown and HTML renderings."""
     view = {"max": None, "ok": False, "spread": "", "notes": [], "ref": None, "claim": False,
-            "disagree": False, "status": entry.status, "text": ""}
+            "ref_title": "", "disagree": False, "status": entry.status, "text": ""}
     cell = entry.cell
     stats = cell.bins.get(split) if cell else None
     if entry.status in ("pending", "failed"):
@@ -51,11 +51,12 @@ def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
         view["spread"] = f"{pct(stats.mean)} ± {pct(stats.sd)}"
         if stats.n < n_seeds:
             view["notes"].append(f"n={stats.n}")
-    if cell and cell.failed:
+    if cell and cell.failed and entry.status != "failed":
         view["notes"].append(f"{cell.failed} failed")
     ref = entry.reference.values.get(split) if entry.reference else None
     if ref is not None:
         view["ref"], view["claim"] = pct(ref), entry.reference.claim
+        view["ref_title"] = f"{entry.reference.label}: {entry.reference.source}"
         view["disagree"] = bool(entry.disagrees(split))
     return view
 

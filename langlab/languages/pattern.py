@@ -1,0 +1,364 @@
+"""Counter and copy patterns: ``a^n b^m c^(n+m)`` with conditions, and ``w # w`` copies.
+
+Written in a language file as (syntax in :mod:`langlab.languages.pattern_syntax`)::
+
+    pattern:
+      blocks: ["a^n", "b^m", "c^(n+m)"]
+      where: "n >= 1"
+
+**Counter patterns** (:class:`CounterLanguage`). Counting: the assignments of the variables
+whose string has length ``n`` are enumerated (a linear equation, so polynomially many), and
+their strings deduplicated through a canonical form (run lengths when units are single tokens),
+so ``count`` is the number of *distinct* strings even where two assignments spell the same
+one (``a^n a^m``). Sampling draws one of those distinct strings uniformly.
+
+Next-token sets follow every way the prefix can split into blocks (finitely many, tracked
+incrementally). A split fixes the exponents of the finished blocks and bounds the current one
+from below; it extends to a member iff that small system has a solution in non-negative
+integers. Conditions compare a variable with a number or another variable, so only the order
+of the unconstrained variables above every constant matters: trying each of them at the values
+``0..M-1`` or at ``H+1..H+k`` (H above every constant and the bound) decides it exactly.
+
+**Copy patterns** (:class:`CopyLanguage`): one word variable ``w`` over a sub-alphabet,
+appearing as ``w`` or ``w^R`` between literal blocks. The length fixes ``|w|`` and ``w`` is
+read off its first occurrence, so members of length ``n`` are in bijection with words.
+
+The level is the highest the shape allows (:func:`shape_level`): regular when no variable ties
+two blocks; context-free when ties nest; context-sensitive otherwise.
+
+>>> L = pattern_language("anbmcnm", ("a", "b", "c"), ["a^n", "b^m", "c^(n+m)"], "n >= 1")
+>>> [L.count(k) for k in range(7)], L.level
+([0, 0, 1, 0, 2, 0, 3], 'context-free')
+>>> sorted(L.next_symbols("aab"))
+['b', 'c']
+>>> W = pattern_language("ww", ("a", "b", "#"), ["w", "#", "w"], "w in {a,b}*")
+>>> W.count(5), W.accepts("ab#ab"), W.level
+(4, True, 'context-sensitive')
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from langlab.errors import LanglabError
+from langlab.languages.base import EOS, Language, Tokens, randbelow
+from langlab.languages.pattern_syntax import Pattern, parse_pattern
+
+MAX_ASSIGNMENTS = 2_000_000
+_CMP = {"=": int.__eq__, "!=": int.__ne__, "<": int.__lt__, "<=": int.__le__,
+        ">": int.__gt__, ">=": int.__ge__}
+
+
+def pattern_language(name: str, alphabet: Sequence[str], blocks: list[str], where: str = "",
+                     **kw) -> Language:
+    """A :class:`CounterLanguage` or :class:`CopyLanguage` for the pattern."""
+    p = parse_pattern(list(blocks), where, tuple(alphabet))
+    cls = CopyLanguage if p.word is not None else CounterLanguage
+    return cls(name, tuple(alphabet), p, **kw)
+
+
+class _PatternBase(Language):
+    def __init__(self, name: str, alphabet: tuple[str, ...], p: Pattern, *,
+                 tags: Sequence[str] = (), description: str = ""):
+        self.name, self.alphabet, self.pattern = name, alphabet, p
+        self.tags, self.description = frozenset(tags), description
+        self.level = shape_level(p)
+
+    def accepts(self, s) -> bool:
+        toks = self.tokenize(s)
+        return EOS in self.next_symbols_all(toks)[-1]
+
+    def next_symbols(self, prefix) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+
+class CounterLanguage(_PatternBase):
+    """Blocks ``unit^(Σ coef·var + const)`` under conditions (see the module docstring)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        p = self.pattern
+        self.units = [b[0] for b in p.blocks]
+        self.exps = [(b[1], b[2]) for b in p.blocks]
+        self.single = all(len(u) == 1 for u in self.units)
+        self.weight = {v: sum(len(u) * c.get(v, 0) for u, (c, _) in zip(self.units, self.exps))
+                       for v in p.variables}
+        self.base = sum(len(u) * k for u, (_, k) in zip(self.units, self.exps))
+        self._forms: dict[int, list[tuple]] = {}
+        self._feasible_memo: dict[tuple, bool] = {}
+
+    # ------------------------------------------------------------------ counting
+    def _ok(self, x: dict[str, int]) -> bool:
+        return all(_CMP[op](x[v], x[r] if isinstance(r, str) else r)
+                   for v, op, r in self.pattern.conditions)
+
+    def forms(self, n: int) -> list[tuple]:
+        """Sorted canonical forms of the distinct members of length ``n``."""
+        if n not in self._forms:
+            found, work, vs = set(), 0, self.pattern.variables
+            for x in self._assignments(vs, n - self.base, {}):
+                work += 1
+                if work > MAX_ASSIGNMENTS:
+                    raise LanglabError(f"{self.name}: too many variable assignments at length {n}"
+                                       f" (more than {MAX_ASSIGNMENTS}) to count exactly")
+                if self._ok(x):
+                    found.add(self._form([c_ + sum(c.get(v, 0) * x[v] for v in c)
+                                          for c, c_ in self.exps]))
+            self._forms[n] = sorted(found)
+        return self._forms[n]
+
+    def _assignments(self, vs: list[str], rest: int, x: dict[str, int]):
+        if rest < 0:
+            return
+        if not vs:
+            if rest == 0:
+                yield x
+            return
+        v, w = vs[0], self.weight[vs[0]]
+        if len(vs) == 1:
+            if rest % w == 0:
+                x[v] = rest // w
+                yield x
+            return
+        for val in range(rest // w + 1):
+            x[v] = val
+            yield from self._assignments(vs[1:], rest - val * w, x)
+
+    def _form(self, e: list[int]) -> tuple:
+        if not self.single:
+            return tuple(t for u, k in zip(self.units, e) for _ in range(k) for t in u)
+        runs: list[list] = []
+        for u, k in zip(self.units, e):
+            if k:
+                if runs and runs[-1][0] == u[0]:
+                    runs[-1][1] += k
+                else:
+                    runs.append([u[0], k])
+        return tuple((t, k) for t, k in runs)
+
+    def _expand(self, form: tuple) -> Tokens:
+        return form if not self.single else tuple(t for t, k in form for _ in range(k))
+
+    def count(self, n: int) -> int:
+        return len(self.forms(n)) if n >= 0 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        fs = self.forms(n) if n >= 0 else []
+        return self._expand(fs[randbelow(rng, len(fs))]) if fs else None
+
+    def enumerate(self, n: int):
+        rank = {t: i for i, t in enumerate(self.alphabet)}
+        words = [self._expand(f) for f in (self.forms(n) if n >= 0 else [])]
+        yield from sorted(words, key=lambda w: [rank[t] for t in w])
+
+    # ------------------------------------------------------------------ prefixes
+    def next_symbols_all(self, s) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        states = self._closure({(0, (), 0, 0)})
+        out = []
+        for t in toks:
+            out.append(self._set(states))
+            states = self._closure({r for q in states if (r := self._step(q, t))})
+        out.append(self._set(states))
+        return out
+
+    def accepts(self, s) -> bool:
+        states = self._closure({(0, (), 0, 0)})
+        for t in self.tokenize(s):
+            states = self._closure({r for q in states if (r := self._step(q, t))})
+            if not states:
+                return False
+        return any(q[0] == len(self.units) for q in states)
+
+    def _set(self, states: set) -> frozenset[str]:
+        # A state is kept only when feasible, and a feasible state's closure contains it.
+        nxt = {t for q in states for t in self.alphabet
+               if (r := self._step(q, t)) is not None and self._feasible(r)}
+        if any(q[0] == len(self.units) for q in states):
+            nxt.add(EOS)
+        return frozenset(nxt)
+
+    def _step(self, q: tuple, t: str) -> tuple | None:
+        j, pinned, done, u = q
+        if j == len(self.units) or self.units[j][u] != t:
+            return None
+        return (j, pinned, done + 1, 0) if u + 1 == len(self.units[j]) else (j, pinned, done, u + 1)
+
+    def _closure(self, states: set) -> set:
+        """Add block closings (a finished block's exponent becomes fixed); keep feasible ones."""
+        out, stack = set(), list(states)
+        while stack:
+            q = stack.pop()
+            if q in out or not self._feasible(q):
+                continue
+            out.add(q)
+            j, pinned, done, u = q
+            if j < len(self.units) and u == 0:
+                stack.append((j + 1, pinned + (done,), 0, 0))
+        return out
+
+    def _feasible(self, q: tuple) -> bool:
+        j, pinned, done, u = q
+        key = (pinned, done + (u > 0) if j < len(self.units) else None)
+        if key not in self._feasible_memo:
+            self._feasible_memo[key] = self._solve(*key)
+        return self._feasible_memo[key]
+
+    def _solve(self, pinned: tuple, lower: int | None) -> bool:
+        """Is there x >= 0 with exponent k == pinned[k] (k < j) and exponent j >= lower?"""
+        eqs = [(self.exps[k][0], pinned[k] - self.exps[k][1]) for k in range(len(pinned))]
+        if any(rhs < 0 or (not c and rhs) for c, rhs in eqs):
+            return False
+        tied = sorted({v for c, _ in eqs for v in c})
+        free = [v for v in self.pattern.variables if v not in tied]
+        for x in self._tied(eqs, 0, {}):
+            if self._free_ok(dict(x), free, lower, len(pinned)):
+                return True
+        return False
+
+    def _tied(self, eqs: list, k: int, x: dict):
+        """Assignments of the variables of equations k.. consistent with x (backtracking)."""
+        if k == len(eqs):
+            yield x
+            return
+        coefs, rhs = eqs[k]
+        rest = rhs - sum(c * x[v] for v, c in coefs.items() if v in x)
+        open_ = [v for v in coefs if v not in x]
+        if rest < 0:
+            return
+        if not open_:
+            if rest == 0:
+                yield from self._tied(eqs, k + 1, x)
+            return
+        *head, last = open_
+        for vals in itertools.product(*(range(rest // coefs[v] + 1) for v in head)):
+            r = rest - sum(coefs[v] * a for v, a in zip(head, vals))
+            if r >= 0 and r % coefs[last] == 0:
+                y = dict(x, **dict(zip(head, vals)), **{last: r // coefs[last]})
+                yield from self._tied(eqs, k + 1, y)
+
+    def _free_ok(self, x: dict, free: list[str], lower: int | None, j: int) -> bool:
+        """Can the free variables be chosen so that every condition holds and exponent j
+        reaches ``lower``? Exact by trying few values (see the module docstring): a solution
+        stays one when each value moves up to the top of its gap between constants, keeping
+        the order, and the values above every constant move to H+1.. (H above the bound)."""
+        consts = {r for _, _, r in self.pattern.conditions if isinstance(r, int)} | set(x.values())
+        top = max(consts, default=0) + 1
+        exp_c, exp_k = self.exps[j] if lower is not None else ({}, 0)
+        need = 0 if lower is None else lower - exp_k
+        high = top + max(need, 0)
+        k = len(free)
+        cands = sorted({c - d for c in consts | {top} for d in range(k + 1) if 0 <= c - d < top}
+                       | {high + i for i in range(1, k + 1)})
+        for vals in itertools.product(cands, repeat=k):
+            y = dict(x, **dict(zip(free, vals)))
+            if self._ok(y) and sum(c * y[v] for v, c in exp_c.items()) >= need:
+                return True
+        return False
+
+
+class CopyLanguage(_PatternBase):
+    """Literal blocks and copies ``w`` / reversed copies ``w^R`` of one word variable."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        p = self.pattern
+        self.k = sum(1 for b in p.blocks if b[0] == "w")
+        self.lit = sum(len(b[1]) for b in p.blocks if b[0] == "lit")
+        self.sigma = p.word_alphabet
+
+    def _m(self, n: int) -> int | None:
+        m, r = divmod(n - self.lit, self.k)
+        return m if n >= self.lit and r == 0 and m >= self.pattern.word_min else None
+
+    def count(self, n: int) -> int:
+        m = self._m(n)
+        return 0 if m is None else len(self.sigma) ** m
+
+    def spell(self, w: Tokens) -> Tokens:
+        """The member for word ``w``."""
+        out: list[str] = []
+        for kind, x in self.pattern.blocks:
+            out.extend(x if kind == "lit" else (w[::-1] if x else w))
+        return tuple(out)
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        m = self._m(n)
+        if m is None:
+            return None
+        r, w = randbelow(rng, len(self.sigma) ** m), []
+        for _ in range(m):
+            r, d = divmod(r, len(self.sigma))
+            w.append(self.sigma[d])
+        return self.spell(tuple(w))
+
+    def accepts(self, s) -> bool:
+        toks = self.tokenize(s)
+        m = self._m(len(toks))
+        if m is None:
+            return False
+        kinds = [kind for kind, _ in self.pattern.blocks]
+        first = kinds.index("w")  # the blocks before the first copy are literals
+        at = sum(len(x) for _, x in self.pattern.blocks[:first])
+        w = toks[at:at + m]
+        w = w[::-1] if self.pattern.blocks[first][1] else w
+        return all(t in self.sigma for t in w) and self.spell(w) == toks
+
+    def _layout(self, m: int) -> list[tuple[str, object]]:
+        """Per position: ("t", token) for a literal, ("w", index into w) for a copy."""
+        out: list[tuple[str, object]] = []
+        for kind, x in self.pattern.blocks:
+            if kind == "lit":
+                out.extend(("t", t) for t in x)
+            else:
+                out.extend(("w", m - 1 - i if x else i) for i in range(m))
+        return out
+
+    def next_symbols_all(self, s) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        sets: list[set[str]] = [set() for _ in range(len(toks) + 1)]
+        lo = self.pattern.word_min
+        for m in range(lo, max(lo, len(toks) + 1) + 1):  # larger m behave like len(toks)+1
+            lay, w = self._layout(m), {}
+            for i in range(len(toks) + 1):
+                if i == len(lay):
+                    sets[i].add(EOS)
+                    break
+                kind, x = lay[i]
+                allowed = {x} if kind == "t" else ({w[x]} if x in w else set(self.sigma))
+                sets[i] |= allowed
+                if i == len(toks) or toks[i] not in allowed:
+                    break
+                if kind == "w":
+                    w[x] = toks[i]
+        return [frozenset(x) for x in sets]
+
+
+def shape_level(p: Pattern) -> str:
+    """The highest Chomsky level a pattern's shape allows (see the module docstring)."""
+    if p.word is not None:
+        copies = [rev for kind, rev in p.blocks if kind == "w"]
+        if len(copies) == 1:
+            return "regular"
+        return "context-free" if len(copies) == 2 and copies[0] != copies[1] else \
+            "context-sensitive"
+    groups = {v: {v} for v in p.variables}  # variables tied by conditions share a group
+    for v, _, r in p.conditions:
+        if isinstance(r, str) and groups[v] is not groups[r]:
+            merged = groups[v] | groups[r]
+            for u in merged:
+                groups[u] = merged
+    spans = []
+    for g in {id(g): g for g in groups.values()}.values():
+        blocks = sorted({i for i, b in enumerate(p.blocks) if set(b[1]) & g})
+        if len(blocks) > 2:
+            return "context-sensitive"
+        if len(blocks) == 2:
+            spans.append(tuple(blocks))
+    if not spans:
+        return "regular"
+    crossing = any(a < c < b < d for a, b in spans for c, d in spans)
+    return "context-sensitive" if crossing else "context-free"

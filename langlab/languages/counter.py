@@ -288,13 +288,17 @@ class Boolean(Language):
         T, ops = self._T, self._groups[1:]  # operators: one symbol per arity
         for rem in range(n - 1, -1, -1):
             row = T[rem]
-            w = row[c - 1]  # a leaf (0 or 1); c - 1 <= rem holds on every live path
-            if r < 2 * w:
-                q, r = divmod(r, w)
-                out.append("1" if q else "0")
+            w = row[c - 1]  # completions after a leaf; c - 1 <= rem on every live path
+            if r < w:
+                out.append("0")
                 c -= 1
                 continue
-            r -= 2 * w
+            r -= w
+            if r < w:
+                out.append("1")
+                c -= 1
+                continue
+            r -= w
             for a, (sym,) in ops:
                 i = c - 1 + a
                 w = row[i] if i <= rem else 0

@@ -1,91 +1,204 @@
-"""Language YAML files (schema 1): reading, validating and compiling them into languages.
+"""Language files (schema 1): reading, validating and compiling them into languages.
 
-MINIMAL FIRST VERSION: supports ``python:`` (+ ``params:``) and ``dfa:``. The YAML issue grows
-it (regex, cfg, pattern, strict validation with positioned errors).
+A language file is one YAML mapping (reference: ``grammars/README.md``)::
 
-Scalars are read as strings (``yes``, ``0``, ``010`` stay symbols) by composing the YAML node
-tree and converting it ourselves, which also keeps every node's position for error messages.
+    schema: 1
+    name: tomita-3
+    alphabet: ["0", "1"]
+    regex: "..."          # or dfa:, cfg:, pattern:, and/or python: module:Class (+ params:)
+    examples: {accept: ["", "0110"], reject: ["1"]}
+
+Every check points at the offending place, ``FILE:LINE:COL: what is wrong`` plus the source line
+and a caret, raised as :class:`~langlab.errors.SpecError` — the one exception type of this
+module. A file may carry ``python:`` *and* one generic definition: the class is the (fast)
+implementation that gets loaded, the generic definition its reference specification
+(:func:`load_reference_language`; ``langlab validate`` and the agreement tests compare them).
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "ends.yaml"
+>>> _ = p.write_text('schema: 1\\nname: ends-in-1\\nalphabet: ["0", "1"]\\nregex: "(0|1)*1"\\n')
+>>> L = load_language_file(p)
+>>> L.name, L.level, [L.count(n) for n in range(4)]
+('ends-in-1', 'regular', [0, 1, 2, 4])
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from langlab.errors import SpecError
-from langlab.languages.base import Language
+from langlab.errors import LanglabError, SpecError
+from langlab.languages.base import EOS, LEVELS, Language
+from langlab.languages.syntax import DefinitionError, check_tokens, did_you_mean, split_tokens
+from langlab.spec_yaml import Source, compose_mapping, is_null, kind_of, read_source, scalar_offsets
+
+KEYS = ("schema", "name", "description", "alphabet", "level", "tags", "regex", "dfa", "cfg",
+        "pattern", "python", "params", "examples", "reference")
+GENERIC = ("regex", "dfa", "cfg", "pattern")
+# Names are the field's own (the 2020 paper's "{0,1,2}*02*", "aa*bb*cc*dd*ee*"): any characters
+# but whitespace, "/" (the namespace separator) and quotes.
+NAME = re.compile(r"[^\s/\"'#][^\s/\"']*")
+_FAST_NAME = re.compile(r"""^name:[ ]*(["']?)([^\s/"'#][^\s/"']*)\1[ ]*(?:\#.*)?$""",
+                        re.M)
 
 
-def _to_python(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(n) for n in node.value]
-    if isinstance(node, yaml.MappingNode):
-        return {_to_python(k): _to_python(v) for k, v in node.value}
-    raise SpecError(f"unsupported YAML node {node.tag}")
+@dataclass
+class LanguageSpec:
+    """A checked language file, not yet compiled. ``nodes[key]`` = (key node, value node)."""
+
+    src: Source
+    nodes: dict[str, tuple[yaml.Node, yaml.Node]]
+    name: str = ""
+    alphabet: tuple[str, ...] = ()
+    level: str | None = None
+    tags: frozenset[str] = frozenset()
+    description: str = ""
+    reference: str = ""
+    kind: str | None = None        # the generic definition, if any
+    python: str | None = None      # "module:Class", if any
+    params: dict[str, Any] = field(default_factory=dict)
+    examples: list[tuple[bool, str, yaml.Node]] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.src.path)
+
+    def node(self, key: str) -> yaml.Node:
+        return self.nodes[key][1]
+
+    def error(self, message: str, where: yaml.Node | int | None) -> SpecError:
+        return self.src.error_at(message, where)
 
 
-def read_yaml(path: Path) -> tuple[dict, yaml.Node]:
-    text = Path(path).read_text(encoding="utf-8")
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if node is None or not isinstance(node, yaml.MappingNode):
-        raise SpecError("a language file must be a YAML mapping", path, 1, 1)
-    return _to_python(node), node
+# ---------------------------------------------------------------------- public functions
+def read_language_name(path: str | Path) -> str:
+    """The ``name:`` of a language file, read cheaply (for listing without compiling)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    found = _FAST_NAME.findall(text)
+    if len(found) == 1 and "\t" not in text:
+        return found[0][1]
+    src = read_source(path)
+    root = compose_mapping(src)
+    nodes = {k.value: (k, v) for k, v in root.value}
+    if "name" not in nodes:
+        raise src.error("missing required key 'name'", 1, 1)
+    return _name(src, nodes["name"][1])
 
 
-def read_language_name(path: Path) -> str:
-    data, _ = read_yaml(path)
-    if "name" not in data:
-        raise SpecError("missing required key 'name'", path, 1, 1)
-    return data["name"]
+def read_spec(path: str | Path) -> LanguageSpec:
+    """Parse and check a language file (everything but compiling the definition)."""
+    from langlab.spec_fields import check_fields
+
+    src = read_source(path)
+    root = compose_mapping(src)
+    spec = LanguageSpec(src, {k.value: (k, v) for k, v in root.value})
+    check_fields(spec)
+    return spec
 
 
-def load_language_file(path: Path, name: str | None = None) -> Language:
-    path = Path(path)
-    data, _ = read_yaml(path)
-    full_name = name or data["name"]
-    alphabet = tuple(data["alphabet"])
-    tags = frozenset(data.get("tags", []))
-    if "python" in data:
-        lang = _load_python(path, data["python"], data.get("params", {}))
-    elif "dfa" in data:
-        from langlab.languages.automaton import DFALanguage
+def load_language_file(path: str | Path, name: str | None = None) -> Language:
+    """Load the language a file defines (its ``python:`` class when it has one).
 
-        d = data["dfa"]
-        lang = DFALanguage(full_name, alphabet, d["start"], d["accept"], d["transitions"])
+    ``name`` overrides the file's name (the registry passes ``folder/name`` for sub-folders).
+    """
+    return build_language(read_spec(path), name=name)
+
+
+def load_reference_language(path: str | Path, name: str | None = None) -> Language:
+    """Load a file's generic definition (regex, dfa, cfg or pattern), even when it also names a
+    ``python:`` implementation — the reference the implementation is checked against."""
+    spec = read_spec(path)
+    if spec.kind is None:
+        raise spec.error("the file has no generic definition (regex, dfa, cfg or pattern) to "
+                         "serve as a reference", spec.nodes["python"][0])
+    return build_language(spec, name=name, reference=True)
+
+
+def build_language(spec: LanguageSpec, name: str | None = None,
+                   reference: bool = False) -> Language:
+    """Compile a checked spec; ``reference=True`` compiles the generic definition."""
+    from langlab.spec_build import build_generic, build_python
+
+    full = name or spec.name
+    if spec.python is not None and not reference:
+        lang = build_python(spec, full)
     else:
-        raise SpecError("no definition (python, dfa)", path, 1, 1)
-    lang.name = full_name
-    if tuple(lang.alphabet) != alphabet:
-        raise SpecError(f"alphabet {alphabet} differs from the implementation's {lang.alphabet}",
-                        path, 1, 1)
-    if "level" in data:
-        lang.level = data["level"]
-    lang.tags = frozenset(lang.tags) | tags
-    lang.description = data.get("description", lang.description)
-    lang.reference = data.get("reference", lang.reference)
-    ex = data.get("examples", {})
-    lang.examples_accept = tuple(ex.get("accept", ()))
-    lang.examples_reject = tuple(ex.get("reject", ()))
-    lang.source_path = path
+        lang = build_generic(spec, full)
+    lang.name = full
+    lang.tags = frozenset(lang.tags) | spec.tags
+    lang.description = spec.description or lang.description
+    lang.reference = spec.reference or getattr(lang, "reference", "")
+    lang.examples_accept = tuple(text for ok, text, _ in spec.examples if ok)
+    lang.examples_reject = tuple(text for ok, text, _ in spec.examples if not ok)
+    lang.source_path = spec.path
+    lang.definition = "python" if spec.python is not None and not reference else spec.kind
+    check_examples(spec, lang)
     return lang
 
 
-def _coerce(v: Any) -> Any:
-    if isinstance(v, str) and v.lstrip("-").isdigit():
-        return int(v)
-    return v
+def check_examples(spec: LanguageSpec, lang: Language) -> None:
+    """Every ``examples:`` entry must be accepted / rejected as listed."""
+    for ok, text, node in spec.examples:
+        toks = tuple(t for t, _ in split_tokens(text, spec.alphabet))
+        try:
+            got = lang.accepts(toks)
+        except LanglabError as exc:
+            raise spec.error(f"examples: checking {text!r} failed: {exc}", node) from None
+        except Exception as exc:  # noqa: BLE001 - a user's python class; no traceback
+            raise spec.error(f"examples: checking {text!r} failed: {type(exc).__name__}: "
+                             f"{exc}", node) from None
+        if got != ok:
+            listed, does = ("accept", "rejects") if ok else ("reject", "accepts")
+            raise spec.error(f"examples: {_show(text)} is listed under {listed}, but the "
+                             f"language {does} it", node)
 
 
-def _load_python(path: Path, target: str, params: dict) -> Language:
-    module_name, _, cls_name = target.partition(":")
-    folder = str(path.parent.resolve())
-    if folder not in sys.path:
-        sys.path.append(folder)
-    cls = getattr(importlib.import_module(module_name), cls_name)
-    return cls(**{k: _coerce(v) for k, v in params.items()})
+def _show(text: str) -> str:
+    return repr(text) if text else "the empty string"
+
+
+# ---------------------------------------------------------------------- small checkers
+def text_value(src: Source, node: yaml.Node, what: str) -> str:
+    """A scalar's text; lists, mappings and empty values are errors."""
+    if not isinstance(node, yaml.ScalarNode) or is_null(node):
+        raise src.error_at(f"{what} must be text, not a {kind_of(node)}", node)
+    return node.value
+
+
+def _name(src: Source, node: yaml.Node) -> str:
+    name = text_value(src, node, "name")
+    if "/" in name:
+        raise src.error_at("name: write the name without a folder; a file in a sub-folder of "
+                           "grammars/ gets the folder as a namespace", node)
+    if not NAME.fullmatch(name):
+        raise src.error_at(f"name {name!r}: a name has no spaces, quotes or '/'", node)
+    return name
+
+
+def tokens_in(spec: LanguageSpec, node: yaml.ScalarNode, what: str) -> tuple[str, ...]:
+    """The tokens of a string written in the language's notation, checked against the alphabet."""
+    try:
+        return check_tokens(split_tokens(node.value, spec.alphabet), spec.alphabet, what)
+    except DefinitionError as exc:
+        raise at_offset(spec, node, exc, "") from None
+
+
+def at_offset(spec: LanguageSpec, node: yaml.Node, exc: DefinitionError, key: str) -> SpecError:
+    """A definition error placed at its character inside ``node`` (a scalar)."""
+    message = f"{key}: {exc.message}" if key else exc.message
+    if exc.offset is None or not isinstance(node, yaml.ScalarNode):
+        return spec.error(message, node)
+    offsets = scalar_offsets(spec.src, node)
+    return spec.error(message, offsets[min(exc.offset, len(offsets) - 1)])
+
+
+__all__ = ["LanguageSpec", "read_language_name", "read_spec", "load_language_file",
+           "load_reference_language", "build_language", "check_examples", "KEYS", "GENERIC",
+           "EOS", "LEVELS", "did_you_mean"]

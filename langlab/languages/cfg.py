@@ -90,6 +90,9 @@ class CFGLanguage(Language):
                              f"(the rules loop: {' -> '.join(names + names[:1])})", w)
         if is_lalr1(g):
             return Ambiguity("unambiguous", "the grammar is LALR(1)")
+        mirror = Grammar(g.names, [[r[::-1] for r in alts] for alts in g.prods], g.start)
+        if is_lalr1(mirror):  # derivations of w and of its reversal correspond one to one
+            return Ambiguity("unambiguous", "the grammar read right to left is LALR(1)")
         counts, used, checked = self._derivations(), 0, -1
         for n in range(CHECK_MAX_LEN + 1):
             d = counts.count(n)
@@ -103,7 +106,7 @@ class CFGLanguage(Language):
                     return Ambiguity("ambiguous", f"{self._show(w)} has two derivations", w)
                 seen.add(w)
             checked = n
-        return Ambiguity("unknown", f"not LALR(1), and no string up to length {checked} has two "
+        return Ambiguity("unknown", f"not LALR(1) in either direction, and no string up to length {checked} has two "
                          "derivations; counts beyond that assume the grammar is unambiguous")
 
     def _show(self, w: Tokens) -> str:

@@ -97,19 +97,26 @@ class Shuffle(Language):
             return 0
         return dyck1_count(n) if self.k == 1 else self._cumulative(self.k, n)[-1]
 
-    def _lengths(self, j: int, n: int, rng: np.random.Generator) -> list[int]:
-        """Lengths of j components sharing n positions, drawn by exact weights."""
+    def _lengths(self, j: int, n: int, r: int) -> list[int]:
+        """Lengths of j components sharing n positions, for a uniform rank r < F_j(n).
+
+        r unranks as (first-half length i, interleaving, left rank, right rank); the left and
+        right ranks are uniform given i, so one random integer decides every length.
+        """
         if j == 1:
             return [n]
         cum = self._cumulative(j, n)
-        i = 2 * bisect_right(cum, randbelow(rng, cum[-1]))
+        idx = bisect_right(cum, r)
+        i, r = 2 * idx, r - (cum[idx - 1] if idx else 0)
         a, b = self._split(j)
-        return self._lengths(a, i, rng) + self._lengths(b, n - i, rng)
+        r, right = divmod(r, self._row(b, n)[n - i])
+        left = r % self._row(a, n)[i]  # r // F_a(i) would be the interleaving, drawn apart
+        return self._lengths(a, i, left) + self._lengths(b, n - i, right)
 
     def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
         if self.count(n) == 0:
             return None
-        lens = self._lengths(self.k, n, rng)
+        lens = self._lengths(self.k, n, randbelow(rng, self.count(n)))
         labels = rng.permutation(np.repeat(np.arange(self.k), lens))  # (n,) component per position
         # Component c's symbols (alphabet index 2c open, 2c+1 close), components in order.
         words = [2 * c + (random_dyck_shape(length // 2, rng) < 0)

@@ -100,8 +100,9 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
         model.train(), head.train()
         for batch in train_split.batches(cfg["batch_size"], shuffle=True, seed=seed * 100_003 + epoch):
             loss = task.loss(head(model(batch.tokens, batch.lengths)), batch)
-            if not math.isfinite(float(loss)):
-                raise Diverged(f"non-finite training loss ({float(loss)}) at step {out.steps}")
+            value = loss.item()
+            if not math.isfinite(value):
+                raise Diverged(f"non-finite training loss ({value}) at step {out.steps}")
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.get("grad_clip"):

@@ -44,8 +44,8 @@ def _accuracy(job, split: str) -> float:
     return (h % 9) / 8
 
 
-def _fake_run(folder: Path) -> list[dict]:
-    suite = Suite.model_validate(SUITE)
+def _fake_run(folder: Path, task: str = "next-symbol") -> list[dict]:
+    suite = Suite.model_validate({**SUITE, "task": {"name": task}})
     folder.mkdir(parents=True)
     (folder / "suite.yaml").write_text(yaml.safe_dump(suite.model_dump(mode="json"), sort_keys=False))
     (folder / "run.json").write_text(json.dumps(RUN_JSON))
@@ -192,6 +192,15 @@ def test_published_numbers_sit_in_the_right_cells(run):
     assert flags[("parity", "rnn", "test-51-100")] == ""
 
 
+def test_published_numbers_only_beside_the_same_task(tmp_path):
+    _fake_run(tmp_path / "rec", task="recognition")
+    out = make_report(tmp_path / "rec", plots=False)
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["cells"] and all(c["published"] is None for c in doc["cells"])
+    md = (out / "table.md").read_text()
+    assert "classified correctly" in md and "pub." not in md and "claim 100" not in md
+
+
 def test_html_is_self_contained(run):
     _, out, _ = run
     html = (out / "index.html").read_text()
@@ -231,6 +240,11 @@ def test_cli_writes_into_the_given_folder(run, tmp_path):
 
 def test_not_a_run_folder_is_a_clear_error(tmp_path):
     with pytest.raises(LanglabError, match="is not a run folder"):
+        make_report(tmp_path)
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump({"name": "x", "languages": ["parity"],
+                                                         "models": [{"name": "rnn"}]}))
+    (tmp_path / "results.sqlite").write_text("not a database " * 100)
+    with pytest.raises(LanglabError, match="not a readable results store"):
         make_report(tmp_path)
 
 

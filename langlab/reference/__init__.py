@@ -7,7 +7,9 @@ latter's public results file; see ``README.md`` beside this module for the sourc
 our splits ``test-1-50``, ``test-51-100`` and ``test-101-150``. Values here are fractions in
 [0, 1] like ours (the csv holds percentages).
 
-How a table column finds its published number (:func:`published`), by the column's registry model:
+Published numbers are next-symbol prediction results (``TASK``); the report attaches them only
+to runs of that task, and only to our test splits of the same length range. How a table column
+finds its published number (:func:`published`), by the column's registry model:
 
 - ``transformer`` -> the 2020 paper's Transformer row (its variant says which positional scheme
   gave the best number; ``best`` is preferred when several are listed);
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 
+TASK = "next-symbol"  # every number in the csv is next-symbol prediction; only such runs compare
 BINS = {"bin1": "test-1-50", "bin2": "test-51-100", "bin3": "test-101-150"}
 # our registry model -> the csv's model
 REFERENCE_MODEL = {"transformer": "transformer", "ssm": "mamba"}

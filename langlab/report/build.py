@@ -11,12 +11,13 @@ also holds runs of another suite (``langlab run --resume``) reports this suite a
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from langlab.errors import LanglabError
 from langlab.harness.results import GENERALIZES, Cell, summarize
-from langlab.reference import Published, published
+from langlab.reference import TASK, Published, published
 
 # Table order of the language classes; "regular" holds regular languages tagged neither
 # star-free nor non-star-free, "other" any level we do not know.
@@ -148,11 +149,15 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     suite = load_suite(run_dir / "suite.yaml")
     jobs = expand(suite, tuple(grammars))
     keys = {j.key for j in jobs}
-    store = Store(run_dir / "results.sqlite")
     try:
-        rows = [r for r in store.rows() if r["key"] in keys]
-    finally:
-        store.close()
+        store = Store(run_dir / "results.sqlite")
+        try:
+            rows = [r for r in store.rows() if r["key"] in keys]
+        finally:
+            store.close()
+    except sqlite3.DatabaseError as exc:
+        raise LanglabError(f"{run_dir / 'results.sqlite'}: not a readable results store ({exc})"
+                           ) from None
     run_json = run_dir / "run.json"
     run_info = json.loads(run_json.read_text()) if run_json.is_file() else {}
 
@@ -167,13 +172,15 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         stored[(r["language"], r["column"])] = stored.get((r["language"], r["column"]), 0) + 1
 
     classes, entries = {}, {}
+    comparable = suite.task.name == TASK  # the published numbers are next-symbol results
     for lang in languages:
         language = load_language(lang, list(grammars))
         classes[lang] = language_class(language.level, language.tags)
         for col, model in columns:
             entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
                                          expected.get((lang, col), 0), stored.get((lang, col), 0),
-                                         published(lang, model, language.tags))
+                                         published(lang, model, language.tags)
+                                         if comparable else None)
     done = sum(r["status"] == "done" for r in rows)
     return Report(
         name=suite.name, description=suite.description.strip(), protocol=_protocol(suite),

@@ -23,6 +23,7 @@ from langlab.report.build import Report
 RC = {"svg.hashsalt": "langlab-report", "svg.fonttype": "none", "font.size": 8,
       "axes.spines.top": False, "axes.spines.right": False}
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
+YLABEL = {"next-symbol": "strings fully correct (%)", "recognition": "strings classified correctly (%)"}
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -83,7 +84,7 @@ def length_figure(report: Report, language: str):
     ax.set_ylim(-3, 103)
     ax.set_xlabel("string length (points at test-bin midpoints)\n"
                   "line: mean, band: ±sd, ×: max over seeds", fontsize=7)
-    ax.set_ylabel("strings fully correct (%)")
+    ax.set_ylabel(YLABEL.get(report.protocol["task"], "accuracy (%)"))
     ax.set_title(f"{language}  ({report.classes[language]})", fontsize=9)
     ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
@@ -131,8 +132,10 @@ def heatmap_figure(report: Report):
     ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title("max over seeds, % strings fully correct\n(outlined: disagrees with the "
-                 "published number on generalization)", fontsize=8)
+    title = f"max over seeds, {YLABEL.get(report.protocol['task'], 'accuracy (%)')}"
+    if any(e.reference for e in report.entries.values()):
+        title += "\n(outlined: disagrees with the published number on generalization)"
+    ax.set_title(title, fontsize=8)
     fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02, shrink=min(1.0, 12 / max(len(rows), 1)))
     return fig
 

@@ -92,8 +92,9 @@ def header(report: Report) -> list[tuple[str, str]]:
         ("task", f"{p['task']} (target mode {p['target_mode']}{opts})"),
         ("splits", f"{splits}; {p['distribution']} sampling, split seed {p['split_seed']}"),
         ("seeds", ", ".join(map(str, p["seeds"]))),
-        ("selection", f"{p['selection']}: per language and model, the grid point with the best "
-                      "mean over seeds on the validation split (never a test bin)"),
+        ("selection", f"{p['selection']}: per language and model, the grid point with the "
+                      f"{SELECTION.get(p['selection'], 'best validation score')} over seeds "
+                      "(never a test bin)"),
         ("training", training),
         ("models", models),
         ("runs", f"{c['done']} done, {c['failed']} failed, {c['pending']} pending of {c['total']}"),
@@ -103,11 +104,22 @@ def header(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-LEGEND = (f"Each cell: the maximum over seeds in bold and, smaller, mean ± sd — percent of test "
-          f"strings whose every position is correct. Published numbers stand beside ours "
-          f"(pub.: tabulated; claim: the paper's blanket claim); {DISAGREE} marks a cell where "
-          f"ours and the published number disagree on whether the model generalizes "
-          f"(≥ {100 * GENERALIZES:.0f}% or below). n=k: only k seeds finished.")
+SELECTION = {"validation-accuracy": "highest mean validation accuracy",
+             "validation-loss": "lowest mean validation loss"}
+# What "accuracy" means, per task (the store's ``accuracy`` metric).
+METRIC = {"next-symbol": "percent of test strings whose every position is correct",
+          "recognition": "percent of test strings classified correctly (accept/reject)"}
+
+
+def legend(report: Report) -> str:
+    metric = METRIC.get(report.protocol["task"], "accuracy, percent")
+    text = f"Each cell: the maximum over seeds in bold and, smaller, mean ± sd — {metric}. "
+    if any(e.reference for e in report.entries.values()):
+        text += (f"Published numbers stand beside ours (pub.: tabulated; claim: the paper's "
+                 f"blanket claim); {DISAGREE} marks a cell where ours and the published number "
+                 f"disagree on whether the model generalizes (≥ {100 * GENERALIZES:.0f}% or "
+                 "below). ")
+    return text + "n=k: only k seeds finished."
 
 
 def _md_escape(text: str) -> str:
@@ -130,7 +142,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
     if report.description:
         lines += [report.description, ""]
     lines += [f"- **{label}**: {_md_escape(text)}" for label, text in header(report)]
-    lines += ["", LEGEND, ""]
+    lines += ["", legend(report), ""]
     heads = [f"{col} {b.removeprefix('test-')}" for col, _ in report.columns for b in report.bins]
     for cls, langs in report.groups():
         lines += [f"## {cls}", "", "| language | " + " | ".join(heads) + " |",
@@ -257,6 +269,6 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
                               for lang, files in (plots or {}).get("languages", {}).items()}}
     failures = [e for e in report.entries.values() if e.cell and e.cell.failed]
     return env.get_template("index.html.j2").render(
-        report=report, header=header(report), legend=LEGEND, groups=groups,
+        report=report, header=header(report), legend=legend(report), groups=groups,
         bins=[b.removeprefix("test-") for b in report.bins], plots=embedded,
         failures=failures, sources=sources(report), disagree_mark=DISAGREE)

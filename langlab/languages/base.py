@@ -51,10 +51,11 @@ def randbelow(rng: np.random.Generator, bound: int) -> int:
     if bound == 1:
         return 0
     bits = (bound - 1).bit_length()
-    nbytes = (bits + 7) // 8
-    shift = nbytes * 8 - bits
+    words = (bits + 63) // 64
+    shift = words * 64 - bits
+    raw = rng.bit_generator.random_raw  # 64-bit words; ~3x cheaper than rng.bytes
     while True:
-        r = int.from_bytes(rng.bytes(nbytes), "little") >> shift
+        r = int.from_bytes(raw(words).tobytes(), "little") >> shift
         if r < bound:
             return r
 

@@ -83,7 +83,12 @@ def read_language_name(path: str | Path) -> str:
         text = ""
     found = _FAST_NAME.findall(text)
     if len(found) == 1 and "\t" not in text:
-        return found[0][1]
+        quote, name = found[0]
+        # Unquoted, a leading YAML indicator ([ { & * ! ...) or a trailing ':' means something
+        # else to YAML, and a backslash is an escape in double quotes: let YAML read those.
+        if "\\" not in name and (quote or (name[0] not in "[]{}&*!|>%@`,?:-"
+                                           and not name.endswith(":"))):
+            return name
     src = read_source(path)
     root = compose_mapping(src)
     nodes = {k.value: (k, v) for k, v in root.value}
@@ -185,9 +190,9 @@ def _name(src: Source, node: yaml.Node) -> str:
 def tokens_in(spec: LanguageSpec, node: yaml.ScalarNode, what: str) -> tuple[str, ...]:
     """The tokens of a string written in the language's notation, checked against the alphabet."""
     try:
-        return check_tokens(split_tokens(node.value, spec.alphabet), spec.alphabet, what)
+        return check_tokens(split_tokens(node.value, spec.alphabet), spec.alphabet)
     except DefinitionError as exc:
-        raise at_offset(spec, node, exc, "") from None
+        raise at_offset(spec, node, exc, what) from None
 
 
 def at_offset(spec: LanguageSpec, node: yaml.Node, exc: DefinitionError, key: str) -> SpecError:

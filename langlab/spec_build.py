@@ -114,6 +114,12 @@ def _dfa(spec: LanguageSpec, name: str) -> Language:
                                  f"{did_you_mean(r, sorted(known))} (a state is defined by its "
                                  "row under transitions, or as start or accepting)", target)
             delta[q][tok] = r
+    targets = {r for row in delta.values() for r in row.values()}
+    for n, q in zip(accept_nodes, accept):
+        if q not in states and q != start and q not in targets:
+            raise spec.error(f"dfa: accepting state {q!r} is not defined"
+                             f"{did_you_mean(q, states)} (no row, and no transition reaches it)",
+                             n)
     if start not in states and start not in accept:
         raise spec.error(f"dfa: start state {start!r} is not defined"
                          f"{did_you_mean(start, states)} (it has no row under transitions and "

@@ -92,8 +92,8 @@ def _definition(spec: LanguageSpec) -> None:
     kinds = [k for k in GENERIC if k in nodes]
     if len(kinds) > 1:
         first, second = sorted(kinds, key=lambda k: nodes[k][0].start_mark.index)[:2]
-        raise spec.error(f"two definitions ({first} on line "
-                         f"{nodes[first][0].start_mark.line + 1} and {second}); a file has "
+        raise spec.error(f"two definitions, {first} (line {nodes[first][0].start_mark.line + 1})"
+                         f" and {second}; a file has "
                          "exactly one of regex, dfa, cfg, pattern (plus, optionally, a python "
                          "implementation)", nodes[second][0])
     spec.kind = kinds[0] if kinds else None

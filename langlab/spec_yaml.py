@@ -26,7 +26,8 @@ import yaml
 
 from langlab.errors import SpecError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The pure-Python loader: its messages are the same on every install (libyaml's differ).
+_Loader = yaml.SafeLoader
 # Characters YAML 1.1 allows in a stream (its "printable" set); anything else is reported first.
 _BAD_CHAR = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 _ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
@@ -129,12 +130,21 @@ def _yaml_error(src: Source, exc: yaml.MarkedYAMLError) -> SpecError:
     if "quoted scalar" in context and "end of stream" in problem and exc.context_mark:
         mark = exc.context_mark
         message = "unterminated quoted string (no closing quote before the end of the file)"
+    elif "flow" in context and "<stream end>" in problem and exc.context_mark:
+        mark = exc.context_mark
+        bracket = "[" if "sequence" in context else "{"
+        message = f"unclosed {bracket!r} (no matching {']' if bracket == '[' else '}'!r} before " \
+                  "the end of the file)"
     elif "another document" in problem:
         message = "a language file holds one YAML document; remove the '---' separator"
     elif "alias" in problem:
         message = "undefined alias (an '*name' without a matching '&name' anchor)"
     else:
-        message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
+        message = f"YAML syntax: {problem}" + (f" ({context}" if context else "")
+        if context and exc.context_mark and exc.problem_mark \
+                and exc.context_mark.line != exc.problem_mark.line:
+            message += f" that starts on line {exc.context_mark.line + 1}; a missing quote?"
+        message += ")" if context else ""
     if mark is None:
         return src.error_at(message, None)
     return src.error(message, mark.line + 1, mark.column + 1)

@@ -67,10 +67,11 @@ def expand(paths: list[Path]) -> list[tuple[Path, str | None]]:
     return out
 
 
-def run_validate(paths: list[Path], quiet: bool = False, out=sys.stdout, err=sys.stderr) -> int:
+def run_validate(paths: list[Path], quiet: bool = False, out=None, err=None) -> int:
     """Validate files and folders; print the results; return the exit status."""
     from langlab.spec import read_spec
 
+    out, err = out or sys.stdout, err or sys.stderr
     bad = n_warn = 0
     names: dict[str, Path] = {}
     files = expand(paths)

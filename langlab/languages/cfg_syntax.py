@@ -165,8 +165,9 @@ class _Parser:
             raise DefinitionError(f"expected a rule name at the start of a definition, found "
                                   f"{shown}", off)
         if value in self.defined:
-            raise DefinitionError(f"rule {value!r} is defined twice (first at character "
-                                  f"{self.defined[value] + 1})", off)
+            line = self.text.count("\n", 0, self.defined[value]) + 1
+            raise DefinitionError(f"rule {value!r} is defined twice (first on line {line} of "
+                                  "the grammar)", off)
         nt = self.nonterminal(value)
         self.defined[value] = off
         if self.peek()[1] == "{":
@@ -245,7 +246,7 @@ class _Parser:
         if kind == "str":
             content, offs = value
             pairs = [(t, offs[o]) for t, o in split_tokens(content, self.alphabet)]
-            return check_tokens(pairs, self.alphabet, "string")
+            return check_tokens(pairs, self.alphabet)
         if kind == "name":
             if self.peek()[1] == "{":
                 raise DefinitionError("templates (rule{x}) are not supported", self.peek()[2])

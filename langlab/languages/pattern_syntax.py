@@ -90,7 +90,7 @@ def _parse_where(where: str, alphabet: tuple[str, ...], p: Pattern) -> set[str]:
                 tok = piece.strip()
                 pairs.append((tok, pos + len(piece) - len(piece.lstrip())))
                 pos += len(piece) + 1
-            p.word_alphabet = check_tokens(pairs, alphabet, "word alphabet", ("where",))
+            p.word_alphabet = check_tokens(pairs, alphabet, ("where",))
             p.word, p.word_min = m.group(1), int(m.group(3) == "+")
             words.add(p.word)
             continue
@@ -162,19 +162,19 @@ def _parse_block(text: str, alphabet: tuple[str, ...], words: set[str], used: se
         if body not in alphabet and _NAME.fullmatch(body) and not words and len(body) == 1:
             raise DefinitionError(f"{body!r} is not a token; to use it as a word variable, "
                                   f"declare it in where:  {body} in {{...}}*", lead, part)
-        return (check_tokens(pairs, alphabet, "block", part), {}, 1)
+        return (check_tokens(pairs, alphabet, part), {}, 1)
     base_at = lead + len(base) - len(base.lstrip())
     if name.startswith("(") and name.endswith(")"):
         inner = name[1:-1]
         pairs = [(t, o + base_at + 1) for t, o in split_tokens(inner, alphabet)]
-        unit = check_tokens(pairs, alphabet, "block", part)
+        unit = check_tokens(pairs, alphabet, part)
         if not unit:
             raise DefinitionError("an empty group () cannot be repeated", base_at, part)
     else:
         if name not in alphabet and len(split_tokens(name, alphabet)) > 1:
             raise DefinitionError(f"{name}^... is ambiguous: write ({name})^... to repeat the "
                                   "group, or one block per token", base_at, part)
-        unit = check_tokens([(name, base_at)], alphabet, "block", part)
+        unit = check_tokens([(name, base_at)], alphabet, part)
     coefs, const = _parse_exponent(exp, lead + len(base) + 1, part)
     used.update(coefs)
     return (unit, coefs, const)

@@ -47,8 +47,8 @@ class Registry:
                     prefix = "" if str(rel) == "." else rel.as_posix() + "/"
                     name = prefix + read_language_name(path)
                     if name in entries:
-                        raise SpecError(
-                            f"two languages are named {name!r}: {entries[name].path} and {path}")
+                        raise SpecError(f"two languages are named {name!r}: "
+                                        f"{entries[name].path} and {path}; rename one", path)
                     entries[name] = Entry(name, path)
             self._entries = entries
         return self._entries
@@ -56,23 +56,34 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self.entries())
 
-    def load(self, name_or_path: str | os.PathLike) -> Language:
+    def locate(self, name_or_path: str | os.PathLike) -> tuple[Path, str | None]:
+        """The file of a language name or path, and the registered name (None for a path)."""
         key = str(name_or_path)
-        if key in self._loaded:
-            return self._loaded[key]
         entries = self.entries()
         if key in entries:
-            entry = entries[key]
-            lang = _load_file(entry.path, name=entry.name)
-        elif key.endswith((".yaml", ".yml")) or os.sep in key or Path(key).is_file():
+            return entries[key].path, entries[key].name
+        if key.endswith((".yaml", ".yml")) or os.sep in key or "/" in key or Path(key).is_file():
             path = Path(key)
             if not path.is_file():
+                if "/" in key and not key.endswith((".yaml", ".yml")):
+                    raise UnknownNameError("language", key, list(entries))
                 raise SpecError(f"no such language file: {key}")
-            lang = _load_file(path, name=None)
-        else:
-            raise UnknownNameError("language", key, list(entries))
-        self._loaded[key] = lang
-        return lang
+            return path, None
+        raise UnknownNameError("language", key, list(entries))
+
+    def load(self, name_or_path: str | os.PathLike) -> Language:
+        key = str(name_or_path)
+        if key not in self._loaded:
+            path, name = self.locate(key)
+            self._loaded[key] = _load_file(path, name=name)
+        return self._loaded[key]
+
+    def load_reference(self, name_or_path: str | os.PathLike) -> Language:
+        """The generic definition (regex/dfa/cfg/pattern) of a language's file, compiled."""
+        from langlab.spec import load_reference_language
+
+        path, name = self.locate(name_or_path)
+        return load_reference_language(path, name=name)
 
 
 def _load_file(path: Path, name: str | None) -> Language:
@@ -102,6 +113,12 @@ def registry(extra: list[str | os.PathLike] | None = None) -> Registry:
     if key not in _REGISTRIES:
         _REGISTRIES[key] = Registry(folders)
     return _REGISTRIES[key]
+
+
+def load_reference_language(name_or_path: str | os.PathLike,
+                            grammars: list[str | os.PathLike] | None = None) -> Language:
+    """The generic reference definition of a registered language (see ``langlab.spec``)."""
+    return registry(grammars).load_reference(name_or_path)
 
 
 def list_languages(grammars: list[str | os.PathLike] | None = None) -> list[str]:

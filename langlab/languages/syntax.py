@@ -58,13 +58,13 @@ def split_tokens(text: str, alphabet: Sequence[str]) -> list[tuple[str, int]]:
     return out
 
 
-def check_tokens(pairs: list[tuple[str, int]], alphabet: Sequence[str], what: str,
+def check_tokens(pairs: list[tuple[str, int]], alphabet: Sequence[str],
                  part: tuple | None = None) -> tuple[str, ...]:
     """The tokens of ``pairs``; a token outside ``alphabet`` raises :class:`DefinitionError`."""
     known = set(alphabet)
     for tok, off in pairs:
         if tok not in known:
-            raise DefinitionError(f"{what}: {describe_token(tok)} is not in the alphabet "
+            raise DefinitionError(f"{describe_token(tok)} is not in the alphabet "
                                   f"({', '.join(alphabet)}){did_you_mean(tok, alphabet)}",
                                   off, part)
     return tuple(t for t, _ in pairs)

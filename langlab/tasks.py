@@ -58,7 +58,7 @@ class Task:
         raise NotImplementedError
 
     def evaluate(self, model: nn.Module, head: nn.Module, split: Split, batch_size: int = 256
-                 ) -> dict[str, float]:
+                 ) -> dict[str, Any]:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ shared helpers
@@ -93,6 +93,19 @@ def _outputs(model: nn.Module, head: nn.Module, split: Split, batch_size: int):
         head.train(modes[1])
 
 
+def _tally(by_length: dict[int, list[int]], lengths: torch.Tensor, ok: torch.Tensor) -> None:
+    """Add per-string outcomes to ``{string length: [right, total]}``."""
+    for n, good in zip(lengths.tolist(), ok.tolist()):
+        cell = by_length.setdefault(n, [0, 0])
+        cell[0] += int(good)
+        cell[1] += 1
+
+
+def _rates(by_length: dict[int, list[int]]) -> dict[str, list[int]]:
+    """``{str(length): [right, total]}`` sorted by length (JSON keys are strings)."""
+    return {str(n): by_length[n] for n in sorted(by_length)}
+
+
 class NextSymbolTask(Task):
     """Predict the next-symbol set after every prefix (sigmoid per output, BCE loss)."""
 
@@ -110,19 +123,23 @@ class NextSymbolTask(Task):
         return F.binary_cross_entropy_with_logits(logits[pos], target[pos])
 
     def evaluate(self, model: nn.Module, head: nn.Module, split: Split, batch_size: int = 256
-                 ) -> dict[str, float]:
+                 ) -> dict[str, Any]:
         cut = torch.logit(torch.tensor(float(self.options["threshold"]))).item()
         strings = right = positions = pos_right = 0
+        by_length: dict[int, list[int]] = {}
         for batch, out in _outputs(model, head, split, batch_size):
             logits, target = self._set_targets(out, batch)
             pos = self.scored_positions(batch)                                 # (B, T)
             ok = ((logits > cut) == (target > 0.5)).all(-1)                    # (B, T)
-            right += int((ok | ~pos).all(-1).sum())
+            string_ok = (ok | ~pos).all(-1)                                    # (B,)
+            right += int(string_ok.sum())
             strings += len(batch)
             pos_right += int((ok & pos).sum())
             positions += int(pos.sum())
+            _tally(by_length, batch.lengths - 1, string_ok)
         return {"accuracy": right / max(strings, 1),
-                "position_accuracy": pos_right / max(positions, 1), "n": float(strings)}
+                "position_accuracy": pos_right / max(positions, 1), "n": float(strings),
+                "by_length": _rates(by_length)}
 
 
 class RecognitionTask(Task):
@@ -177,20 +194,22 @@ class RecognitionTask(Task):
         return target
 
     def evaluate(self, model: nn.Module, head: nn.Module, split: Split, batch_size: int = 256
-                 ) -> dict[str, float]:
+                 ) -> dict[str, Any]:
         cut = torch.logit(torch.tensor(float(self.options["threshold"]))).item()
         n = right = 0
         by_class = {1: [0, 0], 0: [0, 0]}   # label -> [right, total]
+        by_length: dict[int, list[int]] = {}
         for batch, out in _outputs(model, head, split, batch_size):
             pred = self.final_logits(out, batch) > cut
             gold = batch.labels > 0.5
             ok = pred == gold
             right += int(ok.sum())
             n += len(batch)
+            _tally(by_length, batch.lengths - 1, ok)
             for label, sel in ((1, gold), (0, ~gold)):
                 by_class[label][0] += int(ok[sel].sum())
                 by_class[label][1] += int(sel.sum())
-        metrics = {"accuracy": right / max(n, 1), "n": float(n)}
+        metrics = {"accuracy": right / max(n, 1), "n": float(n), "by_length": _rates(by_length)}
         for label, key in ((1, "positive_accuracy"), (0, "negative_accuracy")):
             if by_class[label][1]:
                 metrics[key] = by_class[label][0] / by_class[label][1]

@@ -67,7 +67,10 @@ def test_next_symbol_oracle_scores_perfectly_and_errors_count_exactly(ds):
     set_head(head, [[10, 10, 0], [10, 10, 0], [10, -10, 0]])   # outputs 0, 1, EOS
     split = ds.splits["test-13-20"]
     m = task.evaluate(model, head, split, batch_size=7)
+    by_length = m.pop("by_length")
     assert m == {"accuracy": 1.0, "position_accuracy": 1.0, "n": 60.0}
+    lengths = [len(e.tokens) for e in split.examples]
+    assert by_length == {str(n): [lengths.count(n)] * 2 for n in sorted(set(lengths))}
     # Wrong EOS at odd states: a string is right iff no prefix has odd parity.
     set_head(head, [[10, 10, 0], [10, 10, 0], [10, 10, 0]])
     m = task.evaluate(model, head, split)
@@ -103,11 +106,13 @@ def test_recognition_oracle_and_per_class_accuracy(parity):
     set_head(head, [[10, -10, 0]])
     split = ds.splits["test-13-20"]
     m = task.evaluate(model, head, split)
+    assert sum(total for _, total in m.pop("by_length").values()) == 60
     assert m == {"accuracy": 1.0, "n": 60.0, "positive_accuracy": 1.0, "negative_accuracy": 1.0}
     set_head(head, [[10, 10, 0]])   # accepts everything
     m = task.evaluate(model, head, split)
     assert m["positive_accuracy"] == 1.0 and m["negative_accuracy"] == 0.0
     assert m["accuracy"] == 0.5
+    assert sum(right for right, _ in m["by_length"].values()) == 30
 
 
 def test_losses_train_a_tiny_model(ds, parity):

@@ -307,6 +307,13 @@ class CopyLanguage(_PatternBase):
         w = w[::-1] if self.pattern.blocks[first][1] else w
         return all(t in self.sigma for t in w) and self.spell(w) == toks
 
+    def enumerate(self, n: int):
+        m = self._m(n)
+        if m is not None:
+            rank = {t: i for i, t in enumerate(self.alphabet)}
+            words = [self.spell(w) for w in itertools.product(self.sigma, repeat=m)]
+            yield from sorted(words, key=lambda w: [rank[t] for t in w])
+
     def _layout(self, m: int) -> list[tuple[str, object]]:
         """Per position: ("t", token) for a literal, ("w", index into w) for a copy."""
         out: list[tuple[str, object]] = []

@@ -157,9 +157,8 @@ class _Parser:
 
     def token(self, tok: str, at: int) -> tuple:
         if tok not in self.tokens:
-            hint = did_you_mean(tok, self.alphabet)
-            if not hint and not self.single and any(tok.startswith(t) for t in self.alphabet):
-                hint = "; separate tokens with spaces"
+            glued = not self.single and any(tok.startswith(t) for t in self.alphabet)
+            hint = "; separate tokens with spaces" if glued else did_you_mean(tok, self.alphabet)
             raise self.error(f"{tok!r} is not a token of the alphabet "
                              f"({', '.join(self.alphabet)}){hint}", at)
         return ("tok", tok)

@@ -22,7 +22,7 @@ def _summary_table(out_dir: Path, title: str) -> None:
 
     suite = load_suite(out_dir / "suite.yaml")
     keys = {j.key for j in expand(suite)}
-    store = Store(out_dir / "results.sqlite")
+    store = Store(out_dir / "results.sqlite", readonly=True)
     cells = summarize([r for r in store.rows() if r["key"] in keys], suite.selection)
     store.close()
     bins = ["validation", *test_bins(cells)]
@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
             raise LanglabError(f"{out} is not a run folder (no suite.yaml)")
         s = load_suite(out / "suite.yaml")
         keys = {j.key for j in expand(s)}
-        store = Store(out / "results.sqlite")
+        store = Store(out / "results.sqlite", readonly=True)
         rows = [r for r in store.rows() if r["key"] in keys]
         store.close()
         done = sum(r["status"] == "done" for r in rows)

@@ -51,8 +51,18 @@ COLUMNS = ("key", "language", "model", "column", "config_id", "seed", "status", 
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    """``Store(path)`` opens (creating) a store to record into; ``readonly=True`` only reads, so
+    reports and ``status`` work on a store that cannot be written (or while a run writes it)."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
+        if readonly:
+            if not self.path.is_file():
+                from langlab.errors import LanglabError
+
+                raise LanglabError(f"no results store at {self.path}")
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -150,7 +150,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     jobs = expand(suite, tuple(grammars))
     keys = {j.key for j in jobs}
     try:
-        store = Store(run_dir / "results.sqlite")
+        store = Store(run_dir / "results.sqlite", readonly=True)
         try:
             rows = [r for r in store.rows() if r["key"] in keys]
         finally:

@@ -17,7 +17,7 @@ from langlab.spec import GENERIC, KEYS, LanguageSpec, _name, text_value, tokens_
 from langlab.spec_yaml import is_null, kind_of
 
 _TARGET = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
-_INT = re.compile(r"-?[0-9]+")
+_INT = re.compile(r"-?(0|[1-9][0-9]*)")  # "010" stays a string
 
 
 def check_fields(spec: LanguageSpec) -> None:

@@ -7,7 +7,8 @@ Two rules shape every split:
    counter languages with one member per length), the members of length ``n`` are *partitioned*
    among those splits in proportion to their sizes (a running largest-remainder count over the
    scarce lengths, so with one member per length the splits take turns; ties go to the split
-   listed first). A split may thus get no string of some short length: a note says so.
+   listed first). A split may thus get no string of some short length: a note says so. A split
+   whose share rounds to nothing at all takes one member from the split with the most.
 2. **Distinct within a split, lengths as uniform as possible.** A split of size ``s`` over the
    lengths ``L`` that have members available to it takes ``min(e_n, λ)`` strings of length ``n``
    (``e_n``: its share of length ``n``), with the level ``λ`` chosen so the total is ``s``:
@@ -146,6 +147,7 @@ def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[st
             best = max(covering, key=lambda x: (entitled[x] - given[x], -names.index(x)))
             shares[best][n] += 1
             given[best] += 1
+    _none_empty_handed(names, shares)
     plans = {}
     for name in names:
         b, size, share = bins[name], sizes[name], shares[name]
@@ -166,6 +168,25 @@ def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[st
     return plans
 
 
+def _none_empty_handed(names: list[str], shares: dict[str, dict[int, int]]) -> None:
+    """A split whose proportional share rounds to nothing takes one member from the split
+    holding the most strings of one of its lengths (when that split keeps at least one)."""
+    for name in names:
+        if sum(shares[name].values()):
+            continue
+        best = None
+        for n in shares[name]:
+            for other in names:
+                have = shares[other].get(n, 0)
+                if other != name and sum(shares[other].values()) > 1 and have > 0 and (
+                        best is None or have > best[0]):
+                    best = (have, other, n)
+        if best is not None:
+            _, other, n = best
+            shares[other][n] -= 1
+            shares[name][n] += 1
+
+
 def _overlap(a: LengthBin, b: LengthBin) -> bool:
     return a.lo <= b.hi and b.lo <= a.hi
 
@@ -179,7 +200,8 @@ def _explain(lang: Language, plan: Plan, share: Mapping[int, int], caps: Mapping
         total = sum(caps[n] for n in b.lengths())
         whose = ("the language has only that many" if total == plan.n_distinct else
                  f"the language's {total} are shared with other splits")
-        plan.notes.append(f"only {plan.n_distinct} distinct strings of length {b} ({whose}; "
+        plan.notes.append(f"only {plan.n_distinct} distinct string{'s' * (plan.n_distinct > 1)} "
+                          f"of length {b} ({whose}; "
                           f"{plan.size} requested): strings repeat")
     lost = [n for n in b.lengths() if caps[n] > 0 and share.get(n, 0) == 0]
     if lost:
@@ -203,7 +225,10 @@ def _lengths(ns: list[int]) -> str:
 
 
 def ranges(ns: list[int]) -> str:
-    """``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"`` (and only the first few runs)."""
+    """``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"``; ``[1, 3, 5, 7]`` -> ``"1, 3, ..., 7"``."""
+    steps = {b - a for a, b in zip(ns, ns[1:])}
+    if len(ns) >= 4 and len(steps) == 1 and steps != {1}:
+        return f"{ns[0]}, {ns[1]}, ..., {ns[-1]}"
     runs: list[list[int]] = []
     for n in ns:
         if runs and n == runs[-1][1] + 1:

@@ -5,8 +5,9 @@ splits. Each length has its own random stream, ``default_rng([seed, n, stream])`
 of one length do not depend on how many were drawn at another.
 
 - ``uniform``: when the language has at least ``REJECTION_FACTOR`` times the strings needed,
-  draw with ``sample_many`` and drop duplicates; otherwise pick distinct ranks and ``unrank``
-  them (or enumerate, for languages without ``unrank``): exact, and never a retry loop.
+  draw with ``sample_many`` and drop duplicates; otherwise (the exact count is then known and
+  small) pick distinct ranks and ``unrank`` them, or, for languages without ``unrank``, sample
+  until all members have turned up: exact, and never an unbounded loop.
 - a named distribution (``lang.sample_from(name, n, rng)``): draw and drop duplicates, with a
   bounded number of attempts; if the sampler cannot supply enough distinct strings (few members,
   a sampler that favours some), the rest are drawn uniformly and a note says so.
@@ -70,7 +71,8 @@ def draw_distinct(lang: Language, n: int, k: int, capacity: int, distribution: s
 def _members(lang: Language, n: int, count: int, rng: np.random.Generator,
              exclude: Mapping[Tokens, None]) -> list[Tokens]:
     """The members of length ``n`` (exactly ``count`` of them) not in ``exclude``, in random
-    order."""
+    order: by rank where the language can ``unrank``, else by uniform sampling until every
+    member has turned up (about ``count * ln(count)`` draws), enumerating only as a last resort."""
     order = rng.permutation(count)
     unrank = getattr(lang, "unrank", None)
     if unrank is not None:
@@ -80,7 +82,13 @@ def _members(lang: Language, n: int, count: int, rng: np.random.Generator,
             if s not in exclude:
                 out.append(s)
         return out
-    members = [tuple(s) for s in lang.enumerate(n)]
+    found: dict[Tokens, None] = {}
+    budget = int(20 * count * (np.log(count) + 1)) + 100
+    while len(found) < count and budget > 0:
+        for s in lang.sample_many(n, min(budget, 2 * (count - len(found)) + 8), rng):
+            found[tuple(s)] = None
+        budget -= 2 * (count - len(found)) + 8
+    members = list(found) if len(found) == count else [tuple(s) for s in lang.enumerate(n)]
     return [members[i] for i in order if members[i] not in exclude]
 
 

@@ -13,14 +13,17 @@ the classes apart by length). For a negative of length ``n``:
 
 Every candidate is checked with ``accepts`` and kept only if it is a non-member not already in
 another split (splits stay disjoint) nor already in this one. At short lengths (at most
-``ENUMERATE`` strings of that length) the non-members are enumerated, so scarcity is exact:
-when this split has none left, it repeats its own (if it has any at that length) or draws that
-negative at another of its lengths, and a note says so. Where no non-member of a length exists
-at all, a note says that too.
+``ENUMERATE`` strings of that length) the non-members are enumerated, so scarcity is exact and
+shared among the splits in proportion to their needs. When a split has none left at a length,
+it repeats its own negatives of that length if it has any; otherwise the negative is drawn at
+another length of the split's bin (unary languages such as (aa)* have non-members only at the
+lengths where members are missing), and, failing that, repeats one of the split's negatives.
+Notes say each of these, and where no non-member of a length exists at all.
 
 >>> from langlab.languages.automaton import DFALanguage
 >>> L = DFALanguage("a*", ("a", "b"), 0, {0}, {0: {"a": 0}})
->>> negs, notes = draw_negatives(L, {"train": [2, 2, 3]}, "uniform", 0.5, seed=0)
+>>> negs, notes = draw_negatives(L, {"train": [2, 2, 3]}, {"train": LengthBin(2, 3, 6)},
+...                              "uniform", 0.5, seed=0)
 >>> [L.accepts(s) for s in negs["train"]], sorted(len(s) for s in negs["train"])
 ([False, False, False], [2, 2, 3])
 """
@@ -34,6 +37,7 @@ import numpy as np
 
 from langlab.data.allocate import largest_remainder, ranges
 from langlab.data.draw import length_rng
+from langlab.data.spec import LengthBin
 from langlab.errors import LanglabError
 from langlab.languages.base import Language, Tokens
 
@@ -77,18 +81,19 @@ class _Length:
         return self.free.pop() if self.free else None
 
 
-def draw_negatives(lang: Language, lengths: Mapping[str, list[int]], distribution: str,
-                   edit_fraction: float, seed: int
-                   ) -> tuple[dict[str, list[Tokens]], dict[str, list[str]]]:
-    """Negatives for each split, one per entry of ``lengths[split]``; and notes per split."""
+def draw_negatives(lang: Language, lengths: Mapping[str, list[int]],
+                   bins: Mapping[str, LengthBin], distribution: str, edit_fraction: float,
+                   seed: int) -> tuple[dict[str, list[Tokens]], dict[str, list[str]]]:
+    """Negatives for each split, one per entry of ``lengths[split]`` (all within ``bins[split]``);
+    and notes per split."""
     owner: dict[Tokens, str] = {}
     out: dict[str, list[Tokens]] = {name: [] for name in lengths}
     notes: dict[str, list[str]] = {name: [] for name in lengths}
     has_member: dict[int, bool] = {}
     needs = {name: Counter(want) for name, want in lengths.items()}
-    cache = {n: _Length(lang, n, seed) for n in sorted({n for c in needs.values() for n in c})}
-    for n, info in cache.items():
-        info.share_out({name: c[n] for name, c in needs.items() if c[n]})
+    cache = _Cache(lang, seed)
+    for n in sorted({n for c in needs.values() for n in c}):
+        cache[n].share_out({name: c[n] for name, c in needs.items() if c[n]})
     missing: dict[str, list[int]] = {name: [] for name in lengths}
     repeated: dict[str, list[int]] = {name: [] for name in lengths}
     for i, name in enumerate(lengths):   # first every split at its own lengths ...
@@ -110,55 +115,80 @@ def draw_negatives(lang: Language, lengths: Mapping[str, list[int]], distributio
                     owner[s] = name
                     own.append(s)
                 out[name].append(s)
-    for i, name in enumerate(lengths):   # ... then what is left over, at other lengths
-        if missing[name]:
-            _relocate(lang, name, out, owner, missing[name], cache, distribution, edit_fraction,
-                      seed, i, has_member, notes[name])
+    # ... then the rest at other lengths of each split's bin, the splits taking turns
+    _relocate(lang, bins, out, owner, missing, cache, distribution, edit_fraction, seed,
+              has_member, notes)
+    for i, name in enumerate(lengths):
         if repeated[name]:
             notes[name].append(f"negatives repeat at length {ranges(sorted(set(repeated[name])))}"
                                f": too few non-members of that length to give every split its "
                                f"own")
         if not out[name]:
-            raise LanglabError(f"{lang.name} has no non-members available at the lengths of "
-                               f"split {name!r}: recognition needs negatives")
+            raise LanglabError(f"{lang.name} has no non-members of length {bins[name]} "
+                               f"available to split {name!r}: recognition needs negatives")
         order = np.random.default_rng([seed, 0, NEGATIVE_STREAM, i]).permutation(len(out[name]))
         out[name] = [out[name][j] for j in order]
     return out, notes
 
 
-def _relocate(lang, name, out, owner, missing, cache, distribution, edit_fraction, seed, i,
+class _Cache(dict):
+    """Length -> :class:`_Length`, built on first use."""
+
+    def __init__(self, lang: Language, seed: int):
+        super().__init__()
+        self.lang, self.seed = lang, seed
+
+    def __missing__(self, n: int) -> _Length:
+        info = self[n] = _Length(self.lang, n, self.seed)
+        return info
+
+
+def _relocate(lang, bins, out, owner, missing, cache, distribution, edit_fraction, seed,
               has_member, notes) -> None:
-    """Draw the negatives that found no room at their length at the split's other lengths."""
-    empty = sorted(n for n in set(missing) if cache[n].pool == [])
-    if empty:
-        notes.append(f"no non-members of length {ranges(empty)} (every string of that length "
-                     f"is a member)")
-    other = sorted(set(missing) - set(empty))
-    if other:
-        notes.append(f"non-members of length {ranges(other)} too few or too rare to give this "
-                     f"split its own")
-    ok = sorted({len(s) for s in out[name]})
-    rng = np.random.default_rng([seed, 0, NEGATIVE_STREAM, i, 1])
-    moved = 0
-    for _ in missing:
-        for j in rng.permutation(len(ok)):
-            s = _one(lang, cache[ok[j]], name, owner, rng.random() < edit_fraction,
-                     distribution, rng, has_member)
+    """Draw the negatives that found no room at their own length at other lengths of their
+    split's bin; splits take turns in proportion to what they miss, so scarce non-members are
+    shared. What still cannot be found repeats the split's own negatives."""
+    for name, miss in missing.items():
+        empty = sorted(n for n in set(miss) if cache[n].pool == [])
+        if empty:
+            notes[name].append(f"no non-members of length {ranges(empty)} (every string of that "
+                               f"length is a member)")
+        other = sorted(set(miss) - set(empty))
+        if other:
+            notes[name].append(f"non-members of length {ranges(other)} too few or too rare to "
+                               f"give this split its own")
+    turns = sorted(((j + 0.5) / len(miss), k, name) for k, (name, miss) in
+                   enumerate(missing.items()) for j in range(len(miss)))
+    rng = np.random.default_rng([seed, 0, NEGATIVE_STREAM, 1])
+    exhausted: set[int] = set()
+    moved: Counter[str] = Counter()
+    stuck: set[str] = set()
+    for _, _, name in turns:
+        if name in stuck:
+            continue
+        lengths = [n for n in bins[name].lengths() if n not in exhausted]
+        for j in rng.permutation(len(lengths)):
+            n = lengths[int(j)]
+            s = _fresh(lang, cache[n], owner, rng.random() < edit_fraction, distribution, rng,
+                       has_member)
             if s is not None:
                 owner[s] = name
                 out[name].append(s)
-                moved += 1
+                moved[name] += 1
                 break
+            exhausted.add(n)
         else:
-            break   # no fresh non-member anywhere in this split's lengths
-    if moved:
-        notes.append(f"{moved} negative(s) drawn at other lengths of the split instead")
-    short = len(missing) - moved
-    if short and out[name]:   # the split's lengths hold fewer non-members than it needs
-        pick = rng.integers(0, len(out[name]), short)
-        out[name].extend(out[name][j] for j in pick)
-        notes.append(f"{short} negative(s) repeat: the lengths of this split have fewer "
-                     f"non-members than it needs")
+            stuck.add(name)
+    for name, miss in missing.items():
+        if moved[name]:
+            notes[name].append(f"{moved[name]} negative(s) drawn at other lengths of the split "
+                               f"instead, so negative and positive lengths differ")
+        short = len(miss) - moved[name]
+        if short and out[name]:   # the bin has fewer non-members than the split needs
+            pick = rng.integers(0, len(out[name]), short)
+            out[name].extend([out[name][j] for j in pick])
+            notes[name].append(f"{short} negative(s) repeat: too few non-members of length "
+                               f"{bins[name]} for this split")
 
 
 def _one(lang: Language, info: _Length, name: str, owner: Mapping[Tokens, str], edit: bool,

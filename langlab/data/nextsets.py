@@ -41,7 +41,11 @@ class SetTable:
         """Set ids after each prefix of member ``s`` (``n + 1`` of them); checks membership."""
         row = self._walk_ids(s) if self._walk else None
         if row is None:
-            row = [self.intern(x) for x in self.lang.next_symbols_all(s)]
+            sets = self.lang.next_symbols_all(s)
+            get = self.index.get
+            row = [get(x) for x in sets]
+            if None in row:   # a set not seen before
+                row = [self.intern(x) for x in sets]
         if len(row) != len(s) + 1 or 0 in row or EOS not in self.sets[row[-1]]:
             raise LanglabError(f"{self.lang.name}: sampled string {self.lang.join(s)!r} is not "
                                f"a member (its next-symbol sets say so); the language is "

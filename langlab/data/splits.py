@@ -173,7 +173,7 @@ def _build(lang: Language, task: str, spec: SplitSpec, target_mode: str,
     if recog:
         want = {name: [len(s) for s in positives[name][:b.size - pos_sizes[name]]]
                 for name, b in bins.items()}
-        negatives, neg_notes = draw_negatives(lang, want, spec.distribution,
+        negatives, neg_notes = draw_negatives(lang, want, bins, spec.distribution,
                                               float(options["edit_fraction"]), spec.seed)
         for name, notes in neg_notes.items():
             plans[name].notes.extend(notes)

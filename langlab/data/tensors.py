@@ -131,19 +131,22 @@ def encode_split(vocab: Vocab, strings: Sequence[Tokens], labels: Sequence[int],
                  next_sets: Sequence[Sequence[int] | None] | None) -> SplitArrays:
     """Pack token tuples (and their next-set ids, ``n + 1`` per string) into arrays."""
     N = len(strings)
-    L = max((len(s) for s in strings), default=0) + 1
-    ids = np.zeros((N, L), dtype=np.int16)
-    lengths = np.fromiter((len(s) + 1 for s in strings), dtype=np.int32, count=N)
+    lengths = np.fromiter((len(s) + 1 for s in strings), dtype=np.int32, count=N)    # (N,)
+    L = int(lengths.max(initial=1))
+    cols = np.arange(L)[None, :]                                                       # (1, L)
     table = {t: i + 2 for i, t in enumerate(vocab.alphabet)}
-    for r, s in enumerate(strings):
-        ids[r, 0] = BOS
-        ids[r, 1:len(s) + 1] = [table[t] for t in s]
+    flat = np.fromiter((table[t] for s in strings for t in s), dtype=np.int16,
+                       count=int(lengths.sum()) - N)
+    ids = np.zeros((N, L), dtype=np.int16)
+    ids[:, 0] = BOS
+    ids[:, 1:][cols[:, :-1] < (lengths - 1)[:, None]] = flat   # row-major, like flat
     nxt = None
     if next_sets is not None:
         nxt = np.zeros((N, L), dtype=np.int32)
-        for r, row in enumerate(next_sets):
-            if row is not None:
-                nxt[r, :len(row)] = row
+        have = np.fromiter((row is not None for row in next_sets), dtype=bool, count=N)
+        flat_next = np.fromiter((i for row in next_sets if row is not None for i in row),
+                                dtype=np.int32, count=int(lengths[have].sum()))
+        nxt[(cols < lengths[:, None]) & have[:, None]] = flat_next
     return SplitArrays(ids, lengths, np.asarray(labels, dtype=np.int8), nxt)
 
 

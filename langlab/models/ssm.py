@@ -64,17 +64,6 @@ class SSMConfig:
         return -(-self.expand * self.d_model // self.heads)  # ceil: every d_model is valid
 
 
-def segment_sums(v: torch.Tensor) -> torch.Tensor:
-    """(..., l) -> (..., l, l): out[t, s] = v[s+1] + ... + v[t] for s <= t, -inf above.
-
-    Built by a masked cumulative sum rather than cumsum differences, which lose precision.
-    """
-    l = v.size(-1)
-    ones = torch.ones(l, l, dtype=torch.bool, device=v.device)
-    grid = v[..., :, None].expand(*v.shape, l).masked_fill(~torch.tril(ones, -1), 0.0)  # [i, j] = v_i, i > j
-    return grid.cumsum(dim=-2).masked_fill(~torch.tril(ones), float("-inf"))
-
-
 def chunked_scan(x: torch.Tensor, log_a: torch.Tensor, negative: torch.Tensor | None,
                  B: torch.Tensor, C: torch.Tensor, chunk: int) -> torch.Tensor:
     """y_t = H_t C_t with H_t = a_t H_{t-1} + x_t B_t^T, H_{-1} = 0, per head.
@@ -98,8 +87,12 @@ def chunked_scan(x: torch.Tensor, log_a: torch.Tensor, negative: torch.Tensor | 
     x = x.view(b, nc, l, H, P).permute(0, 3, 1, 2, 4)  # (b, H, nc, l, P)
     la = log_a.view(b, nc, l, H).permute(0, 3, 1, 2)  # (b, H, nc, l)
     Bc, Cc = B.view(b, 1, nc, l, N), C.view(b, 1, nc, l, N)
-    decay = torch.exp(segment_sums(la))  # (b, H, nc, l, l): |prod_{s<r<=t} a_r|
-    decay_in = torch.exp(la.cumsum(dim=-1))  # (b, H, nc, l): |prod_{0<=r<=t} a_r|
+    cum = la.cumsum(dim=-1)  # (b, H, nc, l), non-increasing since log|a| <= 0
+    # |prod_{s<r<=t} a_r| = exp(cum_t - cum_s). Within a short chunk the difference loses little
+    # precision; above the diagonal it is >= 0 and clamped to 0 so exp cannot overflow there.
+    causal = torch.ones(l, l, dtype=torch.bool, device=x.device).tril()
+    decay = torch.exp((cum[..., :, None] - cum[..., None, :]).clamp(max=0.0)) * causal  # (b, H, nc, l, l)
+    decay_in = torch.exp(cum)  # (b, H, nc, l): |prod_{0<=r<=t} a_r|
     if negative is not None:
         parity = negative.view(b, nc, l, H).permute(0, 3, 1, 2).long().cumsum(dim=-1) % 2
         sign = 1.0 - 2.0 * parity.to(x.dtype)  # (b, H, nc, l): sign of prod_{0<=r<=t} a_r

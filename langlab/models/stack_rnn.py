@@ -80,8 +80,9 @@ class StackRNNEncoder(Encoder):
         stack = pre.new_zeros(B, c.stack_depth, c.stack_width)  # (B, depth, W), index 0 is the top
         empty = pre.new_zeros(B, 1, c.stack_width)
         outputs = []
-        for t in range(T):
-            z = pre[:, t] + self.recurrent(torch.cat([h, stack[:, 0]], dim=-1))  # (B, G*H)
+        # unbind, not pre[:, t]: each indexing would cost a full-size zero gradient in backward.
+        for pre_t in pre.unbind(dim=1):
+            z = pre_t + self.recurrent(torch.cat([h, stack[:, 0]], dim=-1))  # (B, G*H)
             if c.controller == "lstm":
                 i, f, g, o = z.chunk(4, dim=-1)
                 cell = torch.sigmoid(f) * cell + torch.sigmoid(i) * torch.tanh(g)
@@ -89,11 +90,11 @@ class StackRNNEncoder(Encoder):
             else:
                 h = torch.tanh(z)
             act = self.actions(h)  # (B, 3 + W)
-            a = torch.softmax(act[:, :3], dim=-1)[:, :, None, None]  # (B, 3, 1, 1)
-            value = torch.tanh(act[:, 3:])[:, None]  # (B, 1, W)
-            pushed = torch.cat([value, stack[:, :-1]], dim=1)  # (B, depth, W)
+            logits, value = act.split([3, c.stack_width], dim=-1)
+            push, pop, noop = torch.softmax(logits, dim=-1)[:, :, None, None].unbind(dim=1)  # 3 x (B, 1, 1)
+            pushed = torch.cat([torch.tanh(value)[:, None], stack[:, :-1]], dim=1)  # (B, depth, W)
             popped = torch.cat([stack[:, 1:], empty], dim=1)  # (B, depth, W)
-            stack = a[:, 0] * pushed + a[:, 1] * popped + a[:, 2] * stack
+            stack = push * pushed + pop * popped + noop * stack
             outputs.append(torch.cat([h, stack[:, 0]], dim=-1))  # (B, H + W)
         out = torch.stack(outputs, dim=1) if outputs else pre.new_zeros(B, 0, self.output_dim)
         return self.drop(out) * self.real_mask(lengths, T)

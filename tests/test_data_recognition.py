@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import pytest
 
 import langlab
 from langlab.data import LengthBin, SplitSpec, build_dataset
-from langlab.data.negatives import _edited
+from langlab.data.negatives import _Maker
 from langlab.errors import LanglabError
 from langlab.languages.automaton import DFALanguage
 
@@ -91,7 +92,9 @@ def test_edits_keep_length_and_come_from_members():
 
     lang = langlab.load_language("parity")
     rng = np.random.default_rng(0)
-    made = [_edited(lang, 12, "uniform", rng, {}) for _ in range(300)]
+    maker = _Maker(lang, "uniform")
+    r = random.Random(0)
+    made = [maker.edited(12, r, rng, {}) for _ in range(300)]
     made = [s for s in made if s is not None]
     assert len(made) > 200 and all(len(s) == 12 for s in made)
     # one replacement of a member flips parity: edited strings are mostly non-members

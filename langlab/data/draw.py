@@ -6,8 +6,9 @@ of one length do not depend on how many were drawn at another.
 
 - ``uniform``: when the language has at least ``REJECTION_FACTOR`` times the strings needed,
   draw with ``sample_many`` and drop duplicates; otherwise (the exact count is then known and
-  small) pick distinct ranks and ``unrank`` them, or, for languages without ``unrank``, sample
-  until all members have turned up: exact, and never an unbounded loop.
+  small) pick distinct ranks and ``unrank`` them, or, for languages without ``unrank``, draw
+  until ``k`` distinct members have turned up (enumerating only if that takes twenty times
+  longer than expected): exact, and never an unbounded loop.
 - a named distribution (``lang.sample_from(name, n, rng)``): draw and drop duplicates, with a
   bounded number of attempts; if the sampler cannot supply enough distinct strings (few members,
   a sampler that favours some), the rest are drawn uniformly and a note says so.
@@ -62,17 +63,37 @@ def draw_distinct(lang: Language, n: int, k: int, capacity: int, distribution: s
                 if len(got) == k:
                     break
     elif need:   # few members: capacity is the exact count here
-        pool = _members(lang, n, capacity, rng, exclude=got)
-        for s in pool[:need]:
-            got[s] = None
+        if getattr(lang, "unrank", None) is None:
+            _collect(lang, n, k, capacity, rng, got)
+        if len(got) < k:
+            pool = _members(lang, n, capacity, rng, exclude=got)
+            for s in pool[:k - len(got)]:
+                got[s] = None
     return list(got), shortfall
+
+
+def _collect(lang: Language, n: int, k: int, count: int, rng: np.random.Generator,
+             got: dict[Tokens, None]) -> None:
+    """Uniform draws until ``got`` holds ``k`` distinct members of length ``n`` (of ``count``),
+    within about twenty times the expected number of draws; the caller enumerates if short."""
+    have = len(got)
+    expected = sum(count / (count - j) for j in range(have, k))
+    budget = int(20 * expected) + 100
+    while len(got) < k and budget > 0:
+        batch = lang.sample_many(n, min(budget, k - len(got) + 2), rng)
+        if not batch:
+            return
+        budget -= len(batch)
+        for s in batch:
+            got[tuple(s)] = None
+            if len(got) == k:
+                return
 
 
 def _members(lang: Language, n: int, count: int, rng: np.random.Generator,
              exclude: Mapping[Tokens, None]) -> list[Tokens]:
     """The members of length ``n`` (exactly ``count`` of them) not in ``exclude``, in random
-    order: by rank where the language can ``unrank``, else by uniform sampling until every
-    member has turned up (about ``count * ln(count)`` draws), enumerating only as a last resort."""
+    order: by rank where the language can ``unrank``, else by enumeration."""
     order = rng.permutation(count)
     unrank = getattr(lang, "unrank", None)
     if unrank is not None:
@@ -82,13 +103,7 @@ def _members(lang: Language, n: int, count: int, rng: np.random.Generator,
             if s not in exclude:
                 out.append(s)
         return out
-    found: dict[Tokens, None] = {}
-    budget = int(20 * count * (np.log(count) + 1)) + 100
-    while len(found) < count and budget > 0:
-        for s in lang.sample_many(n, min(budget, 2 * (count - len(found)) + 8), rng):
-            found[tuple(s)] = None
-        budget -= 2 * (count - len(found)) + 8
-    members = list(found) if len(found) == count else [tuple(s) for s in lang.enumerate(n)]
+    members = [tuple(s) for s in lang.enumerate(n)]
     return [members[i] for i in order if members[i] not in exclude]
 
 

@@ -8,7 +8,9 @@ the classes apart by length). For a negative of length ``n``:
   uniformly; their net change ``d = #insertions - #deletions`` fixes the source length
   ``n - d``; apply them to a member of that length drawn from the split's distribution. The
   result has length ``n`` exactly (this is how lengths stay matched; a member at the source
-  length must exist, otherwise the edits are redrawn).
+  length must exist, otherwise the edits are redrawn). After ``EDIT_ATTEMPTS`` edit sequences
+  that all give members (e.g. "starts with 1": only edits at the front leave it), the
+  negative is a random string instead, and a note counts these.
 - **random**: a uniformly random string of length ``n`` over the alphabet.
 
 Every candidate is checked with ``accepts`` and kept only if it is a non-member not already in
@@ -30,6 +32,7 @@ Notes say each of these, and where no non-member of a length exists at all.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Mapping
 
@@ -43,7 +46,8 @@ from langlab.languages.base import Language, Tokens
 
 NEGATIVE_STREAM = 2
 ENUMERATE = 4096       # enumerate all strings of a length when there are at most this many
-ATTEMPTS = 30          # tries per negative before a length counts as exhausted
+ATTEMPTS = 30          # random strings tried per negative before a length counts as exhausted
+EDIT_ATTEMPTS = 10     # edit sequences tried per negative before falling back to a random string
 
 
 class _Length:
@@ -89,7 +93,7 @@ def draw_negatives(lang: Language, lengths: Mapping[str, list[int]],
     owner: dict[Tokens, str] = {}
     out: dict[str, list[Tokens]] = {name: [] for name in lengths}
     notes: dict[str, list[str]] = {name: [] for name in lengths}
-    has_member: dict[int, bool] = {}
+    maker = _Maker(lang, distribution)
     needs = {name: Counter(want) for name, want in lengths.items()}
     cache = _Cache(lang, seed)
     for n in sorted({n for c in needs.values() for n in c}):
@@ -103,7 +107,7 @@ def draw_negatives(lang: Language, lengths: Mapping[str, list[int]],
             n_edit = int(round(edit_fraction * need[n]))
             own: list[Tokens] = []
             for j in range(need[n]):
-                s = _one(lang, cache[n], name, owner, j < n_edit, distribution, rng, has_member)
+                s = maker.one(cache[n], name, owner, j < n_edit, rng)
                 if s is None:
                     if cache[n].pool is not None and own:
                         s = own[int(rng.integers(len(own)))]
@@ -116,9 +120,11 @@ def draw_negatives(lang: Language, lengths: Mapping[str, list[int]],
                     own.append(s)
                 out[name].append(s)
     # ... then the rest at other lengths of each split's bin, the splits taking turns
-    _relocate(lang, bins, out, owner, missing, cache, distribution, edit_fraction, seed,
-              has_member, notes)
+    _relocate(maker, bins, out, owner, missing, cache, edit_fraction, seed, notes)
     for i, name in enumerate(lengths):
+        if maker.fallbacks[name]:
+            notes[name].append(f"{maker.fallbacks[name]} edit negative(s) are random strings "
+                               f"instead: {EDIT_ATTEMPTS} edit sequences each gave only members")
         if repeated[name]:
             notes[name].append(f"negatives repeat at length {ranges(sorted(set(repeated[name])))}"
                                f": too few non-members of that length to give every split its "
@@ -143,8 +149,7 @@ class _Cache(dict):
         return info
 
 
-def _relocate(lang, bins, out, owner, missing, cache, distribution, edit_fraction, seed,
-              has_member, notes) -> None:
+def _relocate(maker, bins, out, owner, missing, cache, edit_fraction, seed, notes) -> None:
     """Draw the negatives that found no room at their own length at other lengths of their
     split's bin; splits take turns in proportion to what they miss, so scarce non-members are
     shared. What still cannot be found repeats the split's own negatives."""
@@ -169,8 +174,7 @@ def _relocate(lang, bins, out, owner, missing, cache, distribution, edit_fractio
         lengths = [n for n in bins[name].lengths() if n not in exhausted]
         for j in rng.permutation(len(lengths)):
             n = lengths[int(j)]
-            s = _fresh(lang, cache[n], owner, rng.random() < edit_fraction, distribution, rng,
-                       has_member)
+            s = maker.one(cache[n], name, owner, rng.random() < edit_fraction, rng, quota=False)
             if s is not None:
                 owner[s] = name
                 out[name].append(s)
@@ -191,61 +195,78 @@ def _relocate(lang, bins, out, owner, missing, cache, distribution, edit_fractio
                                f"{bins[name]} for this split")
 
 
-def _one(lang: Language, info: _Length, name: str, owner: Mapping[Tokens, str], edit: bool,
-         distribution: str, rng: np.random.Generator, has_member: dict[int, bool]
-         ) -> Tokens | None:
-    """One non-member of length ``info.n`` that no split owns yet (within split ``name``'s
-    share of a scarce length), or None if none is left."""
-    if info.full(name):
-        return None
-    s = _fresh(lang, info, owner, edit, distribution, rng, has_member)
-    if s is not None:
-        info.taken[name] += 1
-    return s
+class _Maker:
+    """Makes single negatives; remembers which lengths have members and counts, per split, the
+    edit negatives that fell back to random strings (edits that keep leaving the language)."""
 
+    def __init__(self, lang: Language, distribution: str):
+        self.lang, self.distribution = lang, distribution
+        self.has_member: dict[int, bool] = {}
+        self.fallbacks: Counter[str] = Counter()
 
-def _fresh(lang, info, owner, edit, distribution, rng, has_member) -> Tokens | None:
-    n = info.n
-    if edit:
-        for _ in range(ATTEMPTS):
-            s = _edited(lang, n, distribution, rng, has_member)
-            if s is not None and s not in owner and not lang.accepts(s):
-                return s
-    if info.pool is not None:
-        return info.take_free(owner)
-    k = len(lang.alphabet)
-    for _ in range(ATTEMPTS):
-        s = tuple(lang.alphabet[j] for j in rng.integers(0, k, n))
-        if s not in owner and not lang.accepts(s):
-            return s
-    return None
-
-
-def _edited(lang: Language, n: int, distribution: str, rng: np.random.Generator,
-            has_member: dict[int, bool]) -> Tokens | None:
-    """A member of length ``n - d`` with ``K ~ Geometric(0.5)`` edits of net change ``d``."""
-    alpha = lang.alphabet
-    kinds = ("insert", "delete", "replace") if len(alpha) > 1 else ("insert", "delete")
-    ops = [kinds[int(j)] for j in rng.integers(0, len(kinds), int(rng.geometric(0.5)))]
-    m = n - ops.count("insert") + ops.count("delete")
-    if m < 0:
-        return None
-    if m not in has_member:
-        has_member[m] = lang.has_member_of_length(m)
-    if not has_member[m]:
-        return None
-    src = lang.sample_from(distribution, m, rng)
-    if src is None:
-        return None
-    s = list(src)
-    for op in ops:
-        if op == "insert":
-            s.insert(int(rng.integers(len(s) + 1)), alpha[int(rng.integers(len(alpha)))])
-        elif not s:
+    def one(self, info: _Length, name: str, owner: Mapping[Tokens, str], edit: bool,
+            rng: np.random.Generator, quota: bool = True) -> Tokens | None:
+        """A non-member of length ``info.n`` that no split owns yet (within split ``name``'s
+        share of a scarce length when ``quota``), or None if none is left."""
+        if quota and info.full(name):
             return None
-        elif op == "delete":
-            del s[int(rng.integers(len(s)))]
-        else:
-            p = int(rng.integers(len(s)))
-            s[p] = [t for t in alpha if t != s[p]][int(rng.integers(len(alpha) - 1))]
-    return tuple(s)
+        # The many small draws below come from a Python generator seeded from ``rng`` (numpy's
+        # per-call overhead dominated); still one deterministic stream per length and split.
+        r = random.Random(int(rng.integers(2**63)))
+        if edit:
+            sources: dict[int, Tokens | None] = {}   # one member per source length, re-edited
+            for _ in range(EDIT_ATTEMPTS):
+                s = self.edited(info.n, r, rng, sources)
+                if s is not None and s not in owner and not self.lang.accepts(s):
+                    info.taken[name] += 1
+                    return s
+            self.fallbacks[name] += 1
+        s = self.random(info, owner, r)
+        if s is not None:
+            info.taken[name] += 1
+        return s
+
+    def random(self, info: _Length, owner: Mapping[Tokens, str], r: random.Random
+               ) -> Tokens | None:
+        if info.pool is not None:
+            return info.take_free(owner)
+        alpha, lang = self.lang.alphabet, self.lang
+        for _ in range(ATTEMPTS):
+            s = tuple(r.choices(alpha, k=info.n))
+            if s not in owner and not lang.accepts(s):
+                return s
+        return None
+
+    def edited(self, n: int, r: random.Random, rng: np.random.Generator,
+               sources: dict[int, Tokens | None]) -> Tokens | None:
+        """A member of length ``n - d`` with ``K ~ Geometric(0.5)`` edits of net change ``d``
+        (``rng`` draws the member, ``r`` the edits)."""
+        alpha = self.lang.alphabet
+        kinds = ("insert", "delete", "replace") if len(alpha) > 1 else ("insert", "delete")
+        k = 1
+        while r.random() < 0.5:   # K ~ Geometric(0.5) on {1, 2, ...}
+            k += 1
+        ops = r.choices(kinds, k=k)
+        m = n - ops.count("insert") + ops.count("delete")
+        if m < 0:
+            return None
+        if m not in self.has_member:
+            self.has_member[m] = self.lang.has_member_of_length(m)
+        if not self.has_member[m]:
+            return None
+        if m not in sources:
+            sources[m] = self.lang.sample_from(self.distribution, m, rng)
+        if sources[m] is None:
+            return None
+        s = list(sources[m])
+        for op in ops:
+            if op == "insert":
+                s.insert(r.randrange(len(s) + 1), r.choice(alpha))
+            elif not s:
+                return None
+            elif op == "delete":
+                del s[r.randrange(len(s))]
+            else:
+                p = r.randrange(len(s))
+                s[p] = r.choice([t for t in alpha if t != s[p]])
+        return tuple(s)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -135,7 +136,7 @@ def encode_split(vocab: Vocab, strings: Sequence[Tokens], labels: Sequence[int],
     L = int(lengths.max(initial=1))
     cols = np.arange(L)[None, :]                                                       # (1, L)
     table = {t: i + 2 for i, t in enumerate(vocab.alphabet)}
-    flat = np.fromiter((table[t] for s in strings for t in s), dtype=np.int16,
+    flat = np.fromiter(map(table.__getitem__, chain.from_iterable(strings)), dtype=np.int16,
                        count=int(lengths.sum()) - N)
     ids = np.zeros((N, L), dtype=np.int16)
     ids[:, 0] = BOS
@@ -144,7 +145,7 @@ def encode_split(vocab: Vocab, strings: Sequence[Tokens], labels: Sequence[int],
     if next_sets is not None:
         nxt = np.zeros((N, L), dtype=np.int32)
         have = np.fromiter((row is not None for row in next_sets), dtype=bool, count=N)
-        flat_next = np.fromiter((i for row in next_sets if row is not None for i in row),
+        flat_next = np.fromiter(chain.from_iterable(r for r in next_sets if r is not None),
                                 dtype=np.int32, count=int(lengths[have].sum()))
         nxt[(cols < lengths[:, None]) & have[:, None]] = flat_next
     return SplitArrays(ids, lengths, np.asarray(labels, dtype=np.int8), nxt)

@@ -32,8 +32,8 @@ from typing import Any
 import yaml
 
 from langlab.errors import LanglabError, SpecError
-from langlab.languages.base import EOS, LEVELS, Language
-from langlab.languages.syntax import DefinitionError, check_tokens, did_you_mean, split_tokens
+from langlab.languages.base import Language
+from langlab.languages.syntax import DefinitionError, check_tokens, split_tokens
 from langlab.spec_yaml import Source, compose_mapping, is_null, kind_of, read_source, scalar_offsets
 
 KEYS = ("schema", "name", "description", "alphabet", "level", "tags", "regex", "dfa", "cfg",
@@ -205,5 +205,4 @@ def at_offset(spec: LanguageSpec, node: yaml.Node, exc: DefinitionError, key: st
 
 
 __all__ = ["LanguageSpec", "read_language_name", "read_spec", "load_language_file",
-           "load_reference_language", "build_language", "check_examples", "KEYS", "GENERIC",
-           "EOS", "LEVELS", "did_you_mean"]
+           "load_reference_language", "build_language", "check_examples", "KEYS", "GENERIC"]

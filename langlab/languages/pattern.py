@@ -19,11 +19,11 @@ integers. Conditions compare a variable with a number or another variable, so on
 of the unconstrained variables above every constant matters: trying each of them at the values
 ``0..M-1`` or at ``H+1..H+k`` (H above every constant and the bound) decides it exactly.
 
-**Copy patterns** (:class:`CopyLanguage`): one word variable ``w`` over a sub-alphabet,
+**Copy patterns** (:class:`~langlab.languages.pattern_copy.CopyLanguage`): one word variable ``w`` over a sub-alphabet,
 appearing as ``w`` or ``w^R`` between literal blocks. The length fixes ``|w|`` and ``w`` is
 read off its first occurrence, so members of length ``n`` are in bijection with words.
 
-The level is the highest the shape allows (:func:`shape_level`): regular when no variable ties
+The level is the highest the shape allows (:func:`~langlab.languages.pattern_syntax.shape_level`): regular when no variable ties
 two blocks; context-free when ties nest; context-sensitive otherwise.
 
 >>> L = pattern_language("anbmcnm", ("a", "b", "c"), ["a^n", "b^m", "c^(n+m)"], "n >= 1")
@@ -45,7 +45,7 @@ import numpy as np
 
 from langlab.errors import LanglabError
 from langlab.languages.base import EOS, Language, Tokens, randbelow
-from langlab.languages.pattern_syntax import Pattern, parse_pattern
+from langlab.languages.pattern_syntax import Pattern, parse_pattern, shape_level
 
 MAX_ASSIGNMENTS = 2_000_000
 _CMP = {"=": int.__eq__, "!=": int.__ne__, "<": int.__lt__, "<=": int.__le__,
@@ -55,12 +55,16 @@ _CMP = {"=": int.__eq__, "!=": int.__ne__, "<": int.__lt__, "<=": int.__le__,
 def pattern_language(name: str, alphabet: Sequence[str], blocks: list[str], where: str = "",
                      **kw) -> Language:
     """A :class:`CounterLanguage` or :class:`CopyLanguage` for the pattern."""
+    from langlab.languages.pattern_copy import CopyLanguage
+
     p = parse_pattern(list(blocks), where, tuple(alphabet))
     cls = CopyLanguage if p.word is not None else CounterLanguage
     return cls(name, tuple(alphabet), p, **kw)
 
 
-class _PatternBase(Language):
+class PatternBase(Language):
+    """What counter and copy patterns share: construction, level, membership via prefixes."""
+
     def __init__(self, name: str, alphabet: tuple[str, ...], p: Pattern, *,
                  tags: Sequence[str] = (), description: str = ""):
         self.name, self.alphabet, self.pattern = name, alphabet, p
@@ -75,7 +79,7 @@ class _PatternBase(Language):
         return self.next_symbols_all(prefix)[-1]
 
 
-class CounterLanguage(_PatternBase):
+class CounterLanguage(PatternBase):
     """Blocks ``unit^(Σ coef·var + const)`` under conditions (see the module docstring)."""
 
     def __init__(self, *args, **kw):
@@ -258,114 +262,3 @@ class CounterLanguage(_PatternBase):
             if self._ok(y) and sum(c * y[v] for v, c in exp_c.items()) >= need:
                 return True
         return False
-
-
-class CopyLanguage(_PatternBase):
-    """Literal blocks and copies ``w`` / reversed copies ``w^R`` of one word variable."""
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        p = self.pattern
-        self.k = sum(1 for b in p.blocks if b[0] == "w")
-        self.lit = sum(len(b[1]) for b in p.blocks if b[0] == "lit")
-        self.sigma = p.word_alphabet
-
-    def _m(self, n: int) -> int | None:
-        m, r = divmod(n - self.lit, self.k)
-        return m if n >= self.lit and r == 0 and m >= self.pattern.word_min else None
-
-    def count(self, n: int) -> int:
-        m = self._m(n)
-        return 0 if m is None else len(self.sigma) ** m
-
-    def spell(self, w: Tokens) -> Tokens:
-        """The member for word ``w``."""
-        out: list[str] = []
-        for kind, x in self.pattern.blocks:
-            out.extend(x if kind == "lit" else (w[::-1] if x else w))
-        return tuple(out)
-
-    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
-        m = self._m(n)
-        if m is None:
-            return None
-        r, w = randbelow(rng, len(self.sigma) ** m), []
-        for _ in range(m):
-            r, d = divmod(r, len(self.sigma))
-            w.append(self.sigma[d])
-        return self.spell(tuple(w))
-
-    def accepts(self, s) -> bool:
-        toks = self.tokenize(s)
-        m = self._m(len(toks))
-        if m is None:
-            return False
-        kinds = [kind for kind, _ in self.pattern.blocks]
-        first = kinds.index("w")  # the blocks before the first copy are literals
-        at = sum(len(x) for _, x in self.pattern.blocks[:first])
-        w = toks[at:at + m]
-        w = w[::-1] if self.pattern.blocks[first][1] else w
-        return all(t in self.sigma for t in w) and self.spell(w) == toks
-
-    def enumerate(self, n: int):
-        m = self._m(n)
-        if m is not None:
-            rank = {t: i for i, t in enumerate(self.alphabet)}
-            words = [self.spell(w) for w in itertools.product(self.sigma, repeat=m)]
-            yield from sorted(words, key=lambda w: [rank[t] for t in w])
-
-    def _layout(self, m: int) -> list[tuple[str, object]]:
-        """Per position: ("t", token) for a literal, ("w", index into w) for a copy."""
-        out: list[tuple[str, object]] = []
-        for kind, x in self.pattern.blocks:
-            if kind == "lit":
-                out.extend(("t", t) for t in x)
-            else:
-                out.extend(("w", m - 1 - i if x else i) for i in range(m))
-        return out
-
-    def next_symbols_all(self, s) -> list[frozenset[str]]:
-        toks = self.tokenize(s)
-        sets: list[set[str]] = [set() for _ in range(len(toks) + 1)]
-        lo = self.pattern.word_min
-        for m in range(lo, max(lo, len(toks) + 1) + 1):  # larger m behave like len(toks)+1
-            lay, w = self._layout(m), {}
-            for i in range(len(toks) + 1):
-                if i == len(lay):
-                    sets[i].add(EOS)
-                    break
-                kind, x = lay[i]
-                allowed = {x} if kind == "t" else ({w[x]} if x in w else set(self.sigma))
-                sets[i] |= allowed
-                if i == len(toks) or toks[i] not in allowed:
-                    break
-                if kind == "w":
-                    w[x] = toks[i]
-        return [frozenset(x) for x in sets]
-
-
-def shape_level(p: Pattern) -> str:
-    """The highest Chomsky level a pattern's shape allows (see the module docstring)."""
-    if p.word is not None:
-        copies = [rev for kind, rev in p.blocks if kind == "w"]
-        if len(copies) == 1:
-            return "regular"
-        return "context-free" if len(copies) == 2 and copies[0] != copies[1] else \
-            "context-sensitive"
-    groups = {v: {v} for v in p.variables}  # variables tied by conditions share a group
-    for v, _, r in p.conditions:
-        if isinstance(r, str) and groups[v] is not groups[r]:
-            merged = groups[v] | groups[r]
-            for u in merged:
-                groups[u] = merged
-    spans = []
-    for g in {id(g): g for g in groups.values()}.values():
-        blocks = sorted({i for i, b in enumerate(p.blocks) if set(b[1]) & g})
-        if len(blocks) > 2:
-            return "context-sensitive"
-        if len(blocks) == 2:
-            spans.append(tuple(blocks))
-    if not spans:
-        return "regular"
-    crossing = any(a < c < b < d for a, b in spans for c, d in spans)
-    return "context-sensitive" if crossing else "context-free"

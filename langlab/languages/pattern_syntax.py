@@ -205,3 +205,30 @@ def _parse_exponent(exp: str, at: int, part: tuple) -> tuple[dict[str, int], int
         else:
             const += int(m.group(1))
     return coefs, const
+
+
+def shape_level(p: Pattern) -> str:
+    """The highest Chomsky level a pattern's shape allows (see the module docstring)."""
+    if p.word is not None:
+        copies = [rev for kind, rev in p.blocks if kind == "w"]
+        if len(copies) == 1:
+            return "regular"
+        return "context-free" if len(copies) == 2 and copies[0] != copies[1] else \
+            "context-sensitive"
+    groups = {v: {v} for v in p.variables}  # variables tied by conditions share a group
+    for v, _, r in p.conditions:
+        if isinstance(r, str) and groups[v] is not groups[r]:
+            merged = groups[v] | groups[r]
+            for u in merged:
+                groups[u] = merged
+    spans = []
+    for g in {id(g): g for g in groups.values()}.values():
+        blocks = sorted({i for i, b in enumerate(p.blocks) if set(b[1]) & g})
+        if len(blocks) > 2:
+            return "context-sensitive"
+        if len(blocks) == 2:
+            spans.append(tuple(blocks))
+    if not spans:
+        return "regular"
+    crossing = any(a < c < b < d for a, b in spans for c, d in spans)
+    return "context-sensitive" if crossing else "context-free"

@@ -1,40 +1,42 @@
 """The language contract: every registered language answers its five questions exactly.
 
-Parametrized over ``langlab.list_languages()``. Ground truth is brute force built on ``accepts``
-alone: every string over the alphabet of length ``<= L`` is tried, where ``L`` is the largest
-length whose cumulative enumeration stays within ``ENUM_BUDGET`` strings (binary: 13, four
-tokens: 7, twelve tokens: 4; unary alphabets go to 64).
+One test per (language, check) over ``langlab.list_languages()``, ground truth from the
+brute-force oracles of ``language_oracle.py`` (built on ``accepts`` alone):
 
-``next_symbols(p)`` is checked in both directions, for every string ``p`` of length ``<= K``
-(``PREFIX_BUDGET`` prefixes: binary 7, twelve tokens 2) and every prefix of a few samples:
+- ``count(n)`` equals the members found among all strings of length ``n <= L`` (``L`` = 13 for
+  binary alphabets, 4 for twelve tokens, 64 for unary ones);
+- samples (lengths 0..21) are members of the asked length, ``None`` exactly when there are none;
+  ``sample`` and ``sample_many`` pass a chi-square test of uniformity at the first length with
+  5..200 members; the same seed gives the same samples;
+- ``next_symbols(p)``, for every string ``p`` of length ``<= K`` (binary 7, twelve tokens 2) and
+  every prefix of a few samples of lengths ~20, is *complete* (every ``t`` such that a known
+  member starts with ``p + t`` is offered) and *sound* (every offered ``t`` has a member starting
+  with ``p + t``, found and verified by ``accepts``); ``EOS`` is offered iff ``accepts(p)``;
+- ``next_symbols_all(s)`` equals the per-prefix sets; random strings and one-token mutations of
+  samples: ``accepts`` agrees with the enumeration and with the ``next_symbols`` walk.
 
-- *complete*: whenever a known member (an enumerated member, or a sample verified by
-  ``accepts``) starts with ``p + t``, ``t`` must be in ``next_symbols(p)``;
-- *sound*: whenever ``next_symbols(p)`` offers ``t`` and no known member starts with ``p + t``,
-  a member starting with ``p + t`` must be found and verified by ``accepts``. The search asks the
-  language for its shortest completion (``StateLanguage.completions``, a certificate checked by
-  ``accepts``, so it need not be trusted) and otherwise runs a breadth-first search over
-  extensions, budgeted to ``SEARCH_BUDGET`` expansions.
+Why the bound suffices. The brief's brute force ("``t`` is allowed iff some member of length
+``<= |p| + 1 + B`` starts with ``p + t``") is split in two. Soundness needs no bound: a witness of
+any length counts once ``accepts`` verifies it, so a long shortest completion (a^n b^n c^n after
+a^10: 20 tokens) cannot cause a false failure, only an unfound witness could, and the search
+(the language's own shortest completion for state languages, greedy walks closers-first, copies
+and reversals of the prefix, breadth-first search) finds one for every shipped language.
+Completeness is exact for prefixes whose extensions have a member within ``L`` (``B = L - K - 1``:
+5 extra tokens for binary alphabets) and for every prefix of a sample; for the shipped families a
+live prefix of length ``<= K`` has such a member (Dyck, shuffle, boolean and D_n: ``<= |p|``
+closing tokens; the regular languages: DFAs of <= 6 states; FLaRe's marked languages: ``#``
+and the answer), except the a^n b^n-style counters and the copy languages, whose longer
+completions are covered by the samples and the mutation walk.
 
-Why this bound suffices: the brief's "some member of length ``<= |p|+1+B``" search is unbounded
-here on the *sound* side (a witness of any length is accepted as long as ``accepts`` verifies
-it), so no completion length bound B can cause a false failure there. On the *complete* side a
-missing token is caught whenever its witness has length ``<= L`` (for every prefix of length
-``<= K`` that leaves ``B = L - K - 1`` extra tokens: 5 for binary alphabets, 1 for twelve
-tokens) or appears in a sample (lengths ~20). For the shipped languages the shortest completion
-of a live prefix ``p`` is short (Dyck/shuffle/boolean: ``<= |p|`` closers; regular: the DFA's
-diameter, ``<= 6``; anbn-style: ``<= 3|p|``, which the samples cover).
-
-Exceptions (documented here, none at present): a language whose ``next_symbols`` cannot be
-brute-forced would be listed in ``SEARCH_EXEMPT`` with the reason.
+``test_contract_catches_bugs`` plants one bug at a time in ``dyck-1`` and checks that the check
+meant for it fails. Exceptions: ``language_oracle.SEARCH_EXEMPT`` (empty at present).
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
-from collections import Counter, deque
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -42,163 +44,20 @@ import pytest
 import langlab
 from langlab import EOS
 from langlab.errors import TokenError
-from langlab.languages.base import LEVELS, Language, StateLanguage
+from langlab.languages.base import LEVELS, Language
+from language_oracle import (PREFIX_BUDGET, brute, check_prefix, chi2_sf, cumulative_limit,
+                             samples)
 
 NAMES = langlab.list_languages()
-ENUM_BUDGET = 25_000    # strings tried by brute force per language
-PREFIX_BUDGET = 400     # exhaustively checked prefixes per language
-SEARCH_BUDGET = 4_000   # next_symbols expansions per breadth-first witness search
 SAMPLE_LENGTHS = (0, 1, 2, 3, 5, 8, 13, 20, 21)
-SEARCH_EXEMPT: dict[str, str] = {}
-
-params = pytest.mark.parametrize("name", NAMES)
 
 
 def load(name: str):
     return langlab.load_language(name)
 
 
-def _cumulative_limit(k: int, budget: int, unary_cap: int) -> int:
-    if k == 1:
-        return unary_cap
-    n, total = 0, 1
-    while total + k ** (n + 1) <= budget:
-        n += 1
-        total += k ** n
-    return n
-
-
-@functools.cache
-def brute(lang) -> tuple[int, dict[int, list[tuple[str, ...]]]]:
-    """``(L, {n: members of length n})`` by trying every string of length ``<= L``."""
-    limit = _cumulative_limit(len(lang.alphabet), ENUM_BUDGET, 64)
-    members = {n: [s for s in itertools.product(lang.alphabet, repeat=n) if lang.accepts(s)]
-               for n in range(limit + 1)}
-    return limit, members
-
-
-@functools.cache
-def samples(lang) -> tuple[tuple[str, ...], ...]:
-    """A few uniform members of lengths 18..24 (those lengths that have members)."""
-    rng = np.random.default_rng(20240)
-    out = []
-    for n in range(18, 25):
-        if lang.has_member_of_length(n):
-            out += [lang.sample(n, rng) for _ in range(2)]
-    return tuple(out)
-
-
-@functools.cache
-def known_prefixes(lang) -> frozenset[tuple[str, ...]]:
-    """Every prefix of a known member (enumerated or sampled; each is verified by accepts)."""
-    words = [s for ms in brute(lang)[1].values() for s in ms]
-    words += [s for s in samples(lang) if lang.accepts(s)]
-    return frozenset(w[:i] for w in words for i in range(len(w) + 1))
-
-
-@functools.cache
-def closer_order(lang) -> tuple[str, ...]:
-    """Tokens by the mean relative position at which they occur in known members, latest first:
-    closing brackets, operands and final blocks come first, which makes a greedy walk finish."""
-    pos: dict[str, list[float]] = {t: [] for t in lang.alphabet}
-    words = [s for ms in brute(lang)[1].values() for s in ms] + list(samples(lang))
-    for w in words:
-        for i, t in enumerate(w):
-            pos[t].append((i + 1) / len(w))
-    return tuple(sorted(lang.alphabet, key=lambda t: -sum(pos[t]) / max(1, len(pos[t]))))
-
-
-def _state_certificate(lang, q):
-    """The shortest completion according to the language's own counts (checked by the caller)."""
-    state = lang.run(q)
-    if state is None:
-        return None
-    for m in range(4 * len(q) + 64):
-        if lang.completions(state, m) > 0:
-            w = list(q)
-            for rem in range(m, 0, -1):
-                t, state = next((t, r) for t in lang.alphabet
-                                if (r := lang.step(state, t)) is not None
-                                and lang.completions(r, rem - 1) > 0)
-                w.append(t)
-            return tuple(w)
-    return None
-
-
-def _greedy(lang, q, order):
-    """Extend q by the first offered token in ``order`` until EOS is offered."""
-    x = q
-    for _ in range(3 * len(q) + 24):
-        nxt = lang.next_symbols(x)
-        if EOS in nxt or not nxt:
-            return x
-        x = x + (next(t for t in order if t in nxt),)
-    return None
-
-
-def _strategies(lang, q):
-    """Candidate members starting with ``q``, by strategy (each one is verified by the caller)."""
-    if isinstance(lang, StateLanguage):
-        yield "certificate", lambda: [_state_certificate(lang, q)]
-    for order in (closer_order(lang), lang.alphabet, lang.alphabet[::-1]):
-        yield f"greedy {' '.join(order)}", lambda order=order: [_greedy(lang, q, order)]
-    yield "copy", lambda: [q + q, q + q[::-1]]
-    yield "copy with one change", lambda: (
-        q + g[:i] + (t,) + g[i + 1:] for g in (q, q[::-1]) for i in range(len(g))
-        for t in lang.alphabet)
-
-
-_WINNER: dict[str, str] = {}  # per language, the strategy that found the last witness
-
-
-def find_completion(lang, q: tuple[str, ...]) -> tuple[str, ...] | None:
-    """A member of ``lang`` that starts with ``q``, verified by ``accepts``, or None.
-
-    Candidates (each verified by ``accepts``, so none is trusted): the language's own shortest
-    completion (StateLanguage), greedy walks (closers first, alphabet order, reversed), ``q``
-    followed by ``q`` or its reversal, possibly with one token changed (copy languages), then a
-    breadth-first search over extensions that ``next_symbols`` keeps alive. The strategy that
-    last succeeded for a language is tried first.
-    """
-    strategies = sorted(_strategies(lang, q), key=lambda s: s[0] != _WINNER.get(lang.name))
-    for label, make in strategies:
-        for w in make():
-            if w is not None and lang.accepts(w):
-                _WINNER[lang.name] = label
-                return w
-    seen, queue = 0, deque([q])
-    while queue and seen < SEARCH_BUDGET:
-        x = queue.popleft()
-        seen += 1
-        nxt = lang.next_symbols(x)
-        if EOS in nxt and lang.accepts(x):
-            return x
-        queue.extend(x + (t,) for t in lang.alphabet if t in nxt)
-    return None
-
-
-def check_prefix(lang, p: tuple[str, ...]) -> None:
-    name = lang.name
-    got = lang.next_symbols(p)
-    assert isinstance(got, frozenset), f"{name}: next_symbols must return a frozenset"
-    assert got <= set(lang.alphabet) | {EOS}, f"{name}: next_symbols({p}) = {set(got)}"
-    assert (EOS in got) == lang.accepts(p), \
-        f"{name}: EOS in next_symbols({lang.join(p)!r}) is {EOS in got}, accepts says otherwise"
-    known = known_prefixes(lang)
-    for t in lang.alphabet:
-        q = p + (t,)
-        if q in known:
-            assert t in got, (f"{name}: next_symbols({lang.join(p)!r}) lacks {t!r}, but a member "
-                              f"starts with {lang.join(q)!r}")
-        elif t in got and name not in SEARCH_EXEMPT:
-            assert find_completion(lang, q) is not None, (
-                f"{name}: next_symbols({lang.join(p)!r}) offers {t!r}, but no member starting "
-                f"with {lang.join(q)!r} was found")
-
-
 # ---------------------------------------------------------------- definition
 def check_alphabet_level_tags(lang):
-    name = lang.name
     assert isinstance(lang.alphabet, tuple) and lang.alphabet
     for t in lang.alphabet:
         assert isinstance(t, str) and t and not any(c.isspace() for c in t), repr(t)
@@ -266,46 +125,12 @@ def check_distributions(lang):
 
 
 def check_seeded_determinism(lang):
-    name = lang.name
     n = next((n for n in (20, 21, 8, 9, 4, 3, 2, 1) if lang.has_member_of_length(n)), 0)
 
     def draw(seed):
         rng = np.random.default_rng(seed)
         return [lang.sample(n, rng) for _ in range(5)] + lang.sample_many(n, 5, rng)
-    assert draw(11) == draw(11)
-
-
-def chi2_sf(x: float, k: int) -> float:
-    """P(X >= x) for X ~ chi-square with k degrees of freedom (regularized upper gamma)."""
-    a = k / 2.0
-    x = x / 2.0
-    if x <= 0:
-        return 1.0
-    front = math.exp(-x + a * math.log(x) - math.lgamma(a))
-    if x < a + 1:  # series for the lower gamma
-        term = total = 1.0 / a
-        ap = a
-        while abs(term) > abs(total) * 1e-15:
-            ap += 1
-            term *= x / ap
-            total += term
-        return max(0.0, 1.0 - front * total)
-    tiny = 1e-300  # continued fraction for the upper gamma (modified Lentz)
-    b = x + 1 - a
-    c, d = 1 / tiny, 1 / b
-    h = d
-    for i in range(1, 10_000):
-        an = -i * (i - a)
-        b += 2
-        d = an * d + b
-        d = tiny if abs(d) < tiny else d
-        c = b + an / c
-        c = tiny if abs(c) < tiny else c
-        d = 1 / d
-        h *= d * c
-        if abs(d * c - 1) < 1e-15:
-            break
-    return front * h
+    assert draw(11) == draw(11), f"{lang.name}: the same seed gave different samples"
 
 
 def test_chi2_sf_against_closed_forms():
@@ -337,7 +162,8 @@ def check_uniform_chi_square(lang, how):
         got = Counter(lang.sample(n, rng) for _ in range(draws))
     else:
         got = Counter(lang.sample_many(n, draws, rng))
-    members = set(lang.enumerate(n))
+    limit, enumerated = brute(lang)
+    members = set(enumerated[n]) if n <= limit else set(lang.enumerate(n))
     assert len(members) == total
     assert set(got) <= members, f"{name}: samples outside the members of length {n}"
     expected = draws / total
@@ -374,16 +200,14 @@ def check_random_strings(lang):
 
 
 def check_next_symbols_all_prefixes(lang):
-    name = lang.name
     k = len(lang.alphabet)
-    depth = _cumulative_limit(k, PREFIX_BUDGET, 40)
+    depth = cumulative_limit(k, PREFIX_BUDGET, 40)
     for n in range(depth + 1):
         for p in itertools.product(lang.alphabet, repeat=n):
             check_prefix(lang, p)
 
 
 def check_next_symbols_sample_prefixes(lang):
-    name = lang.name
     for s in samples(lang)[::3]:
         for i in range(len(s) + 1):
             check_prefix(lang, s[:i])

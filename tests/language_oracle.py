@@ -53,10 +53,10 @@ def brute(lang) -> tuple[int, dict[int, list[tuple[str, ...]]]]:
 
 @functools.cache
 def samples(lang) -> tuple[tuple[str, ...], ...]:
-    """A few uniform members of lengths 18..24 (those lengths that have members)."""
+    """Uniform members of lengths 18..24, longest first, then 6..17 (where there are members)."""
     rng = np.random.default_rng(20240)
     out = []
-    for n in range(18, 25):
+    for n in [*range(24, 17, -1), *range(6, 18)]:
         if lang.has_member_of_length(n):
             out += [lang.sample(n, rng) for _ in range(2)]
     return tuple(out)

@@ -100,8 +100,9 @@ def read_source(path: str | Path) -> Source:
     return src
 
 
-def compose_mapping(src: Source) -> yaml.MappingNode:
-    """Parse ``src`` into a node tree whose root is a mapping; errors carry positions."""
+def compose_mapping(src: Source, what: str = "language") -> yaml.MappingNode:
+    """Parse ``src`` into a node tree whose root is a mapping; errors carry positions.
+    ``what`` names the kind of file in messages ("language", "suite")."""
     for n, line in enumerate(src.lines, 1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
@@ -110,20 +111,23 @@ def compose_mapping(src: Source) -> yaml.MappingNode:
     try:
         root = yaml.compose(src.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(src, exc) from None
+        raise _yaml_error(src, exc, what) from None
     except yaml.YAMLError as exc:  # no position (should not happen after the checks above)
         raise src.error_at(f"YAML: {exc}".splitlines()[0], None) from None
     if root is None:
-        raise src.error("the file is empty; a language file is a mapping with at least schema, "
-                        "name, alphabet and one definition", 1, 1)
+        needs = {"language": "schema, name, alphabet and one definition",
+                 "suite": "name, languages and models"}.get(what, "its keys")
+        raise src.error(f"the file is empty; a {what} file is a mapping with at least {needs}",
+                        1, 1)
     if not isinstance(root, yaml.MappingNode):
-        raise src.error_at("a language file must be a mapping of keys (schema:, name:, ...), "
+        first = "schema:, name:" if what == "language" else "name:"
+        raise src.error_at(f"a {what} file must be a mapping of keys ({first}, ...), "
                            f"not a {kind_of(root)}", root)
     _check_keys(src, root)
     return root
 
 
-def _yaml_error(src: Source, exc: yaml.MarkedYAMLError) -> SpecError:
+def _yaml_error(src: Source, exc: yaml.MarkedYAMLError, what: str) -> SpecError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
@@ -136,7 +140,7 @@ def _yaml_error(src: Source, exc: yaml.MarkedYAMLError) -> SpecError:
         message = f"unclosed {bracket!r} (no matching {']' if bracket == '[' else '}'!r} before " \
                   "the end of the file)"
     elif "another document" in problem:
-        message = "a language file holds one YAML document; remove the '---' separator"
+        message = f"a {what} file holds one YAML document; remove the '---' separator"
     elif "alias" in problem:
         message = "undefined alias (an '*name' without a matching '&name' anchor)"
     else:

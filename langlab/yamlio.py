@@ -59,11 +59,7 @@ def _convert(node: yaml.Node, loc: tuple, doc: YamlDoc, typed: bool) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for knode, vnode in node.value:
-            key = knode.value if isinstance(knode, yaml.ScalarNode) else str(knode.value)
-            if key in out:
-                line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
-                raise SpecError(f"duplicate key {key!r}", doc.path, line, col,
-                                doc.lines[line - 1] if line <= len(doc.lines) else None)
+            key = knode.value  # a scalar: compose_mapping rejects other keys and duplicates
             out[key] = _convert(vnode, loc + (key,), doc, typed)
             doc.positions.setdefault(loc + (key, "__key__"), (knode.start_mark.line + 1,
                                                              knode.start_mark.column + 1))
@@ -76,30 +72,18 @@ def _leading_zero(text: str) -> bool:
     return len(t) > 1 and t[0] == "0" and t[1].isdigit()
 
 
-def read_yaml(path: str | Path, typed: bool = True) -> YamlDoc:
+def read_yaml(path: str | Path, typed: bool = True, what: str = "suite") -> YamlDoc:
     """Read ``path``; plain scalars are typed (int, float, bool, null) when ``typed``.
 
-    Any YAML syntax problem, a tab in indentation, a duplicate key or non-UTF-8 bytes becomes a
+    The strict reading of :mod:`langlab.spec_yaml` applies: non-UTF-8 bytes, control characters,
+    tabs in indentation, duplicate keys, several documents and YAML syntax errors are each a
     :class:`SpecError` at its position.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"file is not UTF-8 text (byte {exc.start})", path) from None
-    except OSError as exc:
-        raise SpecError(f"cannot read file: {exc.strerror}", path) from None
-    lines = text.splitlines()
-    doc = YamlDoc(path, None, lines)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        src = lines[line - 1] if 0 < line <= len(lines) else None
-        raise SpecError(f"YAML syntax: {exc.problem or exc.context}", path, line, col, src) from None
-    if node is None:
-        raise SpecError("the file is empty", path, 1, 1)
+    from langlab.spec_yaml import compose_mapping, read_source
+
+    src = read_source(path)
+    node = compose_mapping(src, what)
+    doc = YamlDoc(Path(path), None, src.lines)
     doc.data = _convert(node, (), doc, typed)
     return doc
 

@@ -155,6 +155,19 @@ def test_suite_typos_get_positioned_errors(tmp_path, text, message):
     assert message in info.value.headline()
 
 
+@pytest.mark.parametrize("text, where, message", [
+    ("", ":1:1: ", "the file is empty; a suite file is a mapping with at least name, languages and models"),
+    ("name: t\nname: u\n", ":2:1: ", "duplicate key 'name' (first given on line 1)"),
+    ("name: t\nlanguages: [parity\n", ":2:12: ", "unclosed '['"),
+    ("- name: t\n", ":1:1: ", "a suite file must be a mapping of keys (name:, ...), not a list"),
+])
+def test_broken_suite_files(tmp_path, text, where, message):
+    p = write(tmp_path, text)
+    with pytest.raises(SpecError) as info:
+        load_suite(p)
+    assert info.value.headline().startswith(f"{p}{where}") and message in info.value.headline()
+
+
 def test_cli_reports_typo_before_training(tmp_path):
     p = write(tmp_path, TINY.replace("languages: [parity, dyck-1]", "languages: [parity, dyck-l]"))
     res = run_cli("run", str(p), "--out", str(tmp_path / "o"))

@@ -7,7 +7,8 @@ registry, beside the shipped ``grammars/`` and ``LANGLAB_PATH``.
 given, and prints one line per string: ``accept STRING`` or ``reject STRING``. A string with a
 token outside the alphabet prints ``error STRING: <why>`` on that line instead (the other strings
 are still checked) and the command then exits with status 1; otherwise it exits 0, whatever the
-verdicts. Examples::
+verdicts. A string that starts with ``-`` goes after ``--`` (``langlab check shuffle-2 -- -+``).
+Examples::
 
     $ langlab check parity 0110 1
     accept 0110

@@ -73,7 +73,8 @@ def work_volume() -> dict:
     import langlab
 
     t0, c0 = time.perf_counter(), time.process_time()
-    names = [n for n in langlab.list_languages() if "bhattamishra2020" in langlab.load_language(n).tags]
+    names = [n for n in langlab.list_languages()
+             if "bhattamishra2020" in langlab.load_language(n).tags]
     out = {"languages": len(names), "per_language": {}}
     for name in names:
         t = time.perf_counter()
@@ -193,7 +194,8 @@ def report(results: dict[str, list[dict]]) -> str:
     if "nextsets" in results:
         runs = results["nextsets"]
         out += ["## next_symbols_all over all prefixes vs the per-prefix loop (baseline)", "",
-                "| language @ n | incremental ms | naive ms | speed-up | growth inc | growth naive |",
+                "| language @ n | incremental ms | naive ms | speed-up | growth inc "
+                "| growth naive |",
                 "|---|---:|---:|---:|---:|---:|"]
         prev: dict[str, tuple] = {}
         for key in runs[0]:

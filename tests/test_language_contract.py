@@ -295,7 +295,8 @@ MUTANTS = {  # label: (bugs, the check that must catch them)
                "uniform_sample"),
     "unseeded": ({"sample": lambda b, n, rng: b.sample(n, np.random.default_rng())},
                  "seeded_determinism"),
-    "short": ({"sample": lambda b, n, rng: b.sample(n + 2, rng)[:-2] if n == 20 else b.sample(n, rng)},
+    "short": ({"sample": lambda b, n, rng: b.sample(n + 2, rng)[:-2] if n == 20
+               else b.sample(n, rng)},
               "samples_are_members"),
     "accepts-long": ({"accepts": lambda b, s: b.accepts(s) or len(s) == 21}, "random_strings"),
 }

@@ -6,10 +6,14 @@ alphabet + EOS at every position 0..n (position i: after i tokens, 0 = the empty
 In ``paper`` mode it scores what the paper's public code trained on (its ``src/utils/*_generator.py``):
 outputs only after each symbol (positions 1..n, never the empty prefix), and
 
-- ``no-eos`` (Tomita 1, 2, 3, 4, 7): the alphabet columns only; the paper had no end bit;
-- ``membership`` (Parity, Tomita 5, 6, (aa)*, (abab)*, Boolean-3/5): the EOS column only, which
-  at position i is 1 iff the prefix of i tokens is a member -- the paper's single membership bit
-  (for these languages every symbol always keeps a prefix alive, so the rest is constant);
+- ``no-eos``: the alphabet columns only; the paper had no end bit. Tomita 1, 2, 3, 4, 7
+  (``tomita_generator.py``) and, by the same code reading, Dyck-k (``dyck_generator.py``:
+  every opening bracket plus the closer of the top of the stack), Shuffle-k
+  (``shuffle_generator.py``) and D_n (``starfree_generator.py``, two bits: a / b allowed);
+- ``membership``: the EOS column only, which at position i is 1 iff the prefix of i tokens is a
+  member -- the paper's single membership bit (in these languages every symbol always keeps a
+  prefix alive, so the other columns are constant). Parity, Tomita 5, 6, (aa)*, (aaaa)* (the
+  same ``AAStarLanguage`` code as (aa)*), (abab)*, Boolean-3/5;
 - every other language: all columns (alphabet + EOS).
 
 The convention is a property of the paper's protocol, so it is listed here, by the paper's
@@ -30,9 +34,11 @@ from langlab.errors import LanglabError
 from langlab.languages.base import Language
 
 PAPER_TARGETS = {
-    **dict.fromkeys(("tomita-1", "tomita-2", "tomita-3", "tomita-4", "tomita-7"), "no-eos"),
-    **dict.fromkeys(("parity", "tomita-5", "tomita-6", "aa-star", "abab-star", "boolean-3",
-                     "boolean-5"), "membership"),
+    **dict.fromkeys(("tomita-1", "tomita-2", "tomita-3", "tomita-4", "tomita-7", "dyck-1",
+                     "dyck-2", "dyck-3", "shuffle-2", "shuffle-4", "shuffle-6", "d-2", "d-3",
+                     "d-4", "d-12"), "no-eos"),
+    **dict.fromkeys(("parity", "tomita-5", "tomita-6", "aa-star", "aaaa-star", "abab-star",
+                     "boolean-3", "boolean-5"), "membership"),
 }
 KINDS = ("exact", "no-eos", "membership")
 

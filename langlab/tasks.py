@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from langlab.data.splits import Split
+from langlab.data.splits import HEAD_OPTIONS, Split, check_options
 from langlab.data.tensors import Batch, Vocab
 from langlab.errors import LanglabError, UnknownNameError
 
@@ -40,13 +40,10 @@ class Task:
     defaults: dict[str, Any] = {}
 
     def __init__(self, vocab: Vocab, **options: Any):
-        unknown = sorted(set(options) - set(self.defaults))
-        if unknown:
-            allowed = ", ".join(self.defaults) or "none"
-            raise LanglabError(f"unknown option {unknown[0]!r} for task {self.name} "
-                               f"(options: {allowed})")
+        # The same options go to build_dataset: accept the data's own, use only ours.
+        check_options(self.name, options)
         self.vocab = vocab
-        self.options = {**self.defaults, **options}
+        self.options = {k: options.get(k, v) for k, v in self.defaults.items()}
         conv = vocab.targets
         self.columns = torch.tensor(conv.columns, dtype=torch.long)   # scored output columns
         self.first_position = conv.first_position
@@ -110,7 +107,7 @@ class NextSymbolTask(Task):
     """Predict the next-symbol set after every prefix (sigmoid per output, BCE loss)."""
 
     name = "next-symbol"
-    defaults = {"threshold": 0.5}
+    defaults = HEAD_OPTIONS["next-symbol"]
 
     def make_head(self, d_model: int) -> nn.Module:
         return nn.Linear(d_model, self.vocab.n_outputs)
@@ -146,7 +143,7 @@ class RecognitionTask(Task):
     """Classify the whole string from the state after its last token (BCE on one logit)."""
 
     name = "recognition"
-    defaults = {"threshold": 0.5, "aux": "none", "aux_weight": 1.0}
+    defaults = HEAD_OPTIONS["recognition"]
     AUX = ("none", "next-symbol", "lm")
 
     def __init__(self, vocab: Vocab, **options: Any):

@@ -38,12 +38,27 @@ from langlab.languages.base import Language, Tokens
 
 TASKS = ("next-symbol", "recognition")
 TARGET_MODES = ("exact", "paper")
-TASK_OPTIONS: dict[str, dict[str, Any]] = {
+# A suite gives one set of task options to both build_dataset and get_task, so each accepts
+# every option of its task and uses its own: the data options here, the head/loss options in
+# langlab.tasks. aux_targets: next-symbol sets on recognition positives (also switched on by
+# aux="next-symbol"); edit_fraction: the share of negatives made by editing a member.
+DATA_OPTIONS: dict[str, dict[str, Any]] = {
     "next-symbol": {},
-    # aux_targets: next-symbol sets on positives (for the auxiliary losses of RecognitionTask);
-    # edit_fraction: share of negatives made by editing a member (the rest: random strings).
     "recognition": {"aux_targets": False, "edit_fraction": 0.5},
 }
+HEAD_OPTIONS: dict[str, dict[str, Any]] = {
+    "next-symbol": {"threshold": 0.5},
+    "recognition": {"threshold": 0.5, "aux": "none", "aux_weight": 1.0},
+}
+
+
+def check_options(task: str, options: dict[str, Any]) -> None:
+    """Raise a LanglabError naming the first option ``task`` does not know."""
+    known = {**DATA_OPTIONS[task], **HEAD_OPTIONS[task]}
+    for k in options:
+        if k not in known:
+            raise LanglabError(f"unknown option {k!r} for task {task} "
+                               f"(options: {', '.join(known)})")
 
 
 class Example(NamedTuple):
@@ -120,7 +135,9 @@ def build_dataset(lang: Language | str, task: str, spec: SplitSpec | None = None
     ``task``: ``"next-symbol"`` (every example a member, with its next-symbol sets) or
     ``"recognition"`` (balanced members and non-members of matched lengths; options
     ``aux_targets=False``, ``edit_fraction=0.5``). ``target_mode``: ``"exact"`` or ``"paper"``
-    (see :class:`~langlab.data.tensors.TargetConvention`).
+    (see :class:`~langlab.data.tensors.TargetConvention`). Options of the task's head and loss
+    (``threshold``, ``aux``, ``aux_weight``; see ``langlab.tasks``) are accepted and ignored,
+    except that ``aux="next-symbol"`` turns ``aux_targets`` on.
     """
     if isinstance(lang, str):
         from langlab.languages.registry import load_language
@@ -147,14 +164,14 @@ def _check(lang: Language, task: str, spec: SplitSpec, target_mode: str,
         raise UnknownNameError("task", task, list(TASKS))
     if target_mode not in TARGET_MODES:
         raise UnknownNameError("target mode", target_mode, list(TARGET_MODES))
-    known = TASK_OPTIONS[task]
-    for k in task_options:
-        if k not in known:
-            allowed = ", ".join(known) or "none"
-            raise LanglabError(f"unknown option {k!r} for task {task} (options: {allowed})")
-    options = {**known, **task_options}
-    if task == "recognition" and not 0.0 <= float(options["edit_fraction"]) <= 1.0:
-        raise LanglabError("edit_fraction must be between 0 and 1")
+    check_options(task, task_options)
+    defaults = DATA_OPTIONS[task]
+    options = {k: task_options.get(k, v) for k, v in defaults.items()}   # the data's own only
+    if task == "recognition":
+        options["aux_targets"] = (bool(options["aux_targets"])
+                                  or task_options.get("aux") == "next-symbol")
+        if not 0.0 <= float(options["edit_fraction"]) <= 1.0:
+            raise LanglabError("edit_fraction must be between 0 and 1")
     if spec.distribution not in lang.distributions:
         raise UnknownNameError(f"distribution of {lang.name}", spec.distribution,
                                sorted(lang.distributions))

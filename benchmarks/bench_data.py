@@ -13,7 +13,7 @@ next-symbol targets) and reports:
 
 The table gives the median over repeats and the spread (max - min) / median.
 
-    python benchmarks/bench_data.py                         # the 27 languages tagged bhattamishra2020
+    python benchmarks/bench_data.py        # the 27 languages tagged bhattamishra2020
     python benchmarks/bench_data.py parity dyck-2 --repeats 5 --task recognition --json out.json
 
 CPU numbers on a shared machine are noisy: read the spread column before the medians.

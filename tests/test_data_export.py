@@ -43,10 +43,11 @@ def test_next_symbol_export_matches_the_language(tmp_path):
             seen.add(toks)
     doc = yaml.safe_load((tmp_path / "spec.yaml").read_text())
     assert doc["language"] == "parity" and doc["task"] == "next-symbol"
-    assert doc["split"]["test"] == [{"lo": 11, "hi": 14, "size": 20}, {"lo": 15, "hi": 18, "size": 9}]
+    assert doc["split"]["test"] == [{"lo": 11, "hi": 14, "size": 20},
+                                    {"lo": 15, "hi": 18, "size": 9}]
     assert SplitSpec(**doc["split"]).test[1] == LengthBin(15, 18, 9)   # the spec round-trips
-    assert [f["file"] for f in doc["files"]] == [n + ".jsonl" for n in
-                                                 ("train", "validation", "test-11-14", "test-15-18")]
+    names = ("train", "validation", "test-11-14", "test-15-18")
+    assert [f["file"] for f in doc["files"]] == [n + ".jsonl" for n in names]
     assert doc["token_ids"] == {"<pad>": 0, "<bos>": 1, "0": 2, "1": 3}
 
 

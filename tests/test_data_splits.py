@@ -107,7 +107,8 @@ def test_default_parity_no_leakage_lengths_and_targets(parity_default):
         assert all(split.bin.lo <= len(s) <= split.bin.hi for s in strings)
         for e in exs[:200]:
             assert lang.accepts(e.tokens) and e.label == 1
-            assert list(e.next) == [lang.next_symbols(e.tokens[:i]) for i in range(len(e.tokens) + 1)]
+            assert list(e.next) == [lang.next_symbols(e.tokens[:i])
+                                    for i in range(len(e.tokens) + 1)]
     # lengths are (nearly) uniform where members are plentiful
     counts = Counter(len(e.tokens) for e in ds.splits["test-51-100"].examples)
     assert set(counts) == set(range(51, 101)) and max(counts.values()) - min(counts.values()) <= 1

@@ -1,7 +1,8 @@
 """``langlab data``: build a language's length-generalization dataset and export it as JSON Lines.
 
     langlab data parity --task next-symbol --out data/parity
-    langlab data dyck-1 --task recognition --train 1-40:5000 --test 41-80:1000 --test 81-160:1000 --out d1
+    langlab data dyck-1 --task recognition --train 1-40:5000 --test 41-80:1000 \
+        --test 81-160:1000 --out d1
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ def register(app: typer.Typer) -> None:
         name: str = typer.Argument(..., help="Language name or YAML file."),
         task: str = typer.Option("next-symbol", "--task", help="next-symbol or recognition."),
         out: Path = typer.Option(..., "--out", help="Folder for the .jsonl files and spec.yaml."),
-        train: Optional[str] = typer.Option(None, "--train", help="LO-HI:SIZE (default 1-50:10000)."),
+        train: Optional[str] = typer.Option(
+            None, "--train", help="LO-HI:SIZE (default 1-50:10000)."),
         validation: Optional[str] = typer.Option(
             None, "--validation", help="LO-HI:SIZE (default 1-50:1000)."),
         test: list[str] = typer.Option(
@@ -32,7 +34,8 @@ def register(app: typer.Typer) -> None:
         edit_fraction: float = typer.Option(
             0.5, "--edit-fraction", help="recognition: share of negatives made by edits."),
         cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Dataset cache folder."),
-        grammars: list[Path] = typer.Option([], "--grammars", help="Extra folder of language YAML files."),
+        grammars: list[Path] = typer.Option(
+            [], "--grammars", help="Extra folder of language YAML files."),
     ):
         """Build a dataset and write one JSON Lines file per split plus spec.yaml."""
         from langlab.data import LengthBin, SplitSpec, build_dataset, make_spec

@@ -6,9 +6,11 @@ adds a validation set of 1,000 strings at the training lengths (for early stoppi
 selection; the paper had none and selected on test bins).
 
 >>> spec = SplitSpec()
->>> str(spec.train), [str(b) for b in spec.test], spec.split_names()
-('1-50', ['1-50', '51-100', '101-150'], ['train', 'validation', 'test-1-50', 'test-51-100', 'test-101-150'])
->>> SplitSpec(train=LengthBin(lo=1, hi=20, size=100), test=[LengthBin(lo=21, hi=40, size=50)]).test[0].name
+>>> str(spec.train), [str(b) for b in spec.test]
+('1-50', ['1-50', '51-100', '101-150'])
+>>> spec.split_names()
+['train', 'validation', 'test-1-50', 'test-51-100', 'test-101-150']
+>>> SplitSpec(train=LengthBin(1, 20, 100), test=[LengthBin(21, 40, 50)]).test[0].name
 'test-21-40'
 """
 

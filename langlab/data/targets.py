@@ -3,7 +3,8 @@
 In ``exact`` mode the next-symbol task scores the k-hot set ``next_symbols(prefix)`` over
 alphabet + EOS at every position 0..n (position i: after i tokens, 0 = the empty prefix).
 
-In ``paper`` mode it scores what the paper's public code trained on (its ``src/utils/*_generator.py``):
+In ``paper`` mode it scores what the paper's public code trained on (its
+``src/utils/*_generator.py``):
 outputs only after each symbol (positions 1..n, never the empty prefix), and
 
 - ``no-eos``: the alphabet columns only; the paper had no end bit. Tomita 1, 2, 3, 4, 7

@@ -174,7 +174,7 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
         metrics["validation"]["loss"] = outcome.best_validation["loss"]
         timings["eval_s"] = time.monotonic() - t2
         row.update(status="done", metrics=metrics, steps=outcome.steps, best_step=outcome.best_step,
-                   data={name: {"n": len(s.examples), "n_distinct": s.n_distinct, "notes": s.notes}
+                   data={name: {"n": len(s), "n_distinct": s.n_distinct, "notes": s.notes}
                          for name, s in ds.splits.items()})
     except Diverged as exc:
         row.update(status="failed", error=str(exc))

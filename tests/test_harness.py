@@ -182,7 +182,7 @@ def test_ray_executor_matches_local(tmp_path):
     pytest.importorskip("ray")
     suite = load_suite(write(tmp_path, TINY), ["--seeds=[0]", "--languages=[parity]"])
     local = run_suite(suite, tmp_path / "local", workers=1, quiet=True)
-    ray_run = run_suite(suite, tmp_path / "ray", workers=2, executor="ray", quiet=True)
+    ray_run = run_suite(suite, tmp_path / "ray", workers=1, executor="ray", quiet=True)
     import ray
 
     ray.shutdown()

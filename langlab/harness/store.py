@@ -55,7 +55,7 @@ class Store:
     reports and ``status`` work on a store that cannot be written (or while a run writes it)."""
 
     def __init__(self, path: str | Path, readonly: bool = False):
-        self.path = Path(path)
+        self.path, self.readonly = Path(path), readonly
         if readonly:
             if not self.path.is_file():
                 from langlab.errors import LanglabError
@@ -101,4 +101,7 @@ class Store:
         return out
 
     def close(self) -> None:
+        if not self.readonly:
+            # fold the write-ahead log back so a finished run folder is one self-contained file
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from langlab.languages.base import EOS, Language, Tokens
+from langlab.languages.context_sensitive import z_function
 from langlab.languages.flare_regular import FLARE_REF
 
 _BITS = frozenset({"0", "1"})
@@ -266,24 +267,3 @@ class UnmarkedReversal(Language):
         with_eos = frozenset({"0", "1", EOS})
         return [with_eos if i % 2 == 0 and (i == 0 or z[2 * n + 1 - i] >= i) else _BITS
                 for i in range(n + 1)]
-
-
-def z_function(s: Sequence) -> list[int]:
-    """``z[i]`` = length of the longest common prefix of ``s`` and ``s[i:]`` (``z[0] = len(s)``).
-
-    >>> z_function("aabxaab")
-    [7, 1, 0, 0, 3, 1, 0]
-    """
-    n = len(s)
-    z = [0] * n
-    if n:
-        z[0] = n
-    left = right = 0
-    for i in range(1, n):
-        if i < right:
-            z[i] = min(right - i, z[i - left])
-        while i + z[i] < n and s[z[i]] == s[i + z[i]]:
-            z[i] += 1
-        if i + z[i] > right:
-            left, right = i, i + z[i]
-    return z

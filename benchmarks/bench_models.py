@@ -81,26 +81,25 @@ def measure(label: str, T: int, threads: int, min_time: float) -> float:
         loss.backward()
         opt.step()
 
-    for _ in range(2):  # warm-up: allocator, kernels, Adam state
-        step()
+    step()  # warm-up: allocator, kernels, Adam state
     steps, start = 0, time.perf_counter()
-    while steps < 3 or time.perf_counter() - start < min_time:
+    while steps < 2 or time.perf_counter() - start < min_time:
         step()
         steps += 1
     return steps * BATCH * T / (time.perf_counter() - start)
 
 
-def worker(min_time: float, only: list[str]) -> None:
+def worker(min_time: float, only: list[str], threads_list: list[int]) -> None:
     results = {}
     for label in only:
         for T in LENGTHS:
-            for threads in THREADS:
+            for threads in threads_list:
                 results[f"{label}|{T}|{threads}"] = measure(label, T, threads, min_time)
     print(json.dumps(results))
 
 
-def table(runs: list[dict[str, float]], labels: list[str]) -> str:
-    cols = [(T, th) for T in LENGTHS for th in THREADS]
+def table(runs: list[dict[str, float]], labels: list[str], threads_list: list[int]) -> str:
+    cols = [(T, th) for T in LENGTHS for th in threads_list]
     head = "| model | " + " | ".join(f"T={T}, {th} thr" for T, th in cols) + " |"
     lines = [head, "|" + "---|" * (len(cols) + 1)]
     base = {c: statistics.median(r[f"{BASELINE}|{c[0]}|{c[1]}"] for r in runs) for c in cols}
@@ -120,6 +119,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="whole-process repeats")
     parser.add_argument("--min-time", type=float, default=0.5, help="seconds timed per cell per repeat")
     parser.add_argument("--models", nargs="*", default=list(MODELS), help="rows (the baseline is always run)")
+    parser.add_argument("--threads", type=int, nargs="*", default=list(THREADS), help="torch thread counts")
     parser.add_argument("--json", type=Path, help="also write the raw per-repeat numbers here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -128,17 +128,18 @@ def main() -> None:
         sys.exit(f"unknown rows {unknown}; choose from {list(MODELS)}")
     labels = [BASELINE] + [m for m in args.models if m != BASELINE]
     if args.worker:
-        return worker(args.min_time, labels)
+        return worker(args.min_time, labels, args.threads)
     runs = []
     for i in range(args.repeats):
-        cmd = [sys.executable, __file__, "--worker", "--min-time", str(args.min_time), "--models", *labels]
+        cmd = [sys.executable, __file__, "--worker", "--min-time", str(args.min_time),
+               "--threads", *map(str, args.threads), "--models", *labels]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT,
                              env={**os.environ, "OMP_NUM_THREADS": "2", "PYTHONPATH": str(ROOT)})
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"repeat {i + 1}/{args.repeats} done", file=sys.stderr)
     print(f"Training tokens/s (forward + backward + Adam), batch {BATCH}, width {WIDTH}; "
           f"median of {args.repeats} processes, ±(max-min)/median, (ratio to {BASELINE}).\n")
-    print(table(runs, labels))
+    print(table(runs, labels, args.threads))
     if args.json:
         args.json.write_text(json.dumps({"runs": runs, "batch": BATCH, "width": WIDTH}, indent=1))
 

@@ -71,6 +71,8 @@ def test_tiny_suite_runs_end_to_end_and_resumes(tmp_path):
         accs = [r["metrics"]["test-9-12"]["accuracy"] for r in rows
                 if (r["language"], r["column"]) == (cell.language, cell.column)]
         assert cell.bins["test-9-12"].max == max(accs)
+        # per-length accuracy pools the test bins; lengths 9-12 reproduce that bin's accuracy
+        assert cell.by_length and set(cell.by_length) <= set(range(1, 13))
     # the resolved suite is saved with every default filled in
     saved = load_suite(out / "suite.yaml")
     assert saved == suite and saved.training.optimizer == "adam"

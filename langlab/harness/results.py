@@ -42,6 +42,8 @@ class Cell:
     settings: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
     bins: dict[str, BinStats] = field(default_factory=dict)
+    # accuracy per string length over all test bins (seeds that scored every length)
+    by_length: dict[int, BinStats] = field(default_factory=dict)
     seeds: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -52,6 +54,22 @@ def _score(rows: list[dict], rule: str) -> float:
             for r in rows]
     mean = statistics.fmean(vals)
     return -mean if rule == "validation-loss" else mean
+
+
+def _by_length(rows: list[dict]) -> dict[int, BinStats]:
+    """Per-length accuracy over the test splits, one value per seed, then stats over seeds."""
+    values: dict[int, list[float]] = {}
+    for r in rows:
+        tally: dict[int, list[int]] = {}
+        for split, m in r["metrics"].items():
+            if split.startswith("test-"):
+                for n, (right, total) in (m.get("by_length") or {}).items():
+                    t = tally.setdefault(int(n), [0, 0])
+                    t[0] += right
+                    t[1] += total
+        for n, (right, total) in tally.items():
+            values.setdefault(n, []).append(right / total)
+    return {n: BinStats.of(v) for n, v in sorted(values.items()) if len(v) == len(rows)}
 
 
 def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple[str, str], Cell]:
@@ -75,6 +93,7 @@ def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple
             splits = [s for s in chosen[0]["metrics"] if s != "train"]
             for s in splits:
                 cell.bins[s] = BinStats.of([r["metrics"][s]["accuracy"] for r in chosen])
+            cell.by_length = _by_length(chosen)
         cells[(lang, col)] = cell
     return cells
 

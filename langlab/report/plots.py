@@ -3,8 +3,8 @@ language, one line per model column, and a heatmap of the whole table. Each is w
 and SVG with the date and software metadata removed and a fixed SVG hash salt, so the files
 are byte-identical when regenerated.
 
-The store keeps one accuracy per split, not per length, so a length plot has one point per
-test bin, at the bin's midpoint (the figure says so).
+A length plot draws the per-length accuracy stored with each run (``by_length``); for stores
+without it, one point per test bin at the bin's midpoint (the figure says so).
 
 >>> slug("parity"), slug("flare/parity"), slug("aa*bb*cc*dd*ee*")
 ('parity', 'flare_parity-75187b', 'aa_bb_cc_dd_ee_-403a60')
@@ -63,16 +63,21 @@ def length_figure(report: Report, language: str):
     for i, (col, _) in enumerate(report.columns):
         color = COLORS[i % len(COLORS)]
         e = report.entries[(language, col)]
-        pts = [(sum(ranges[b]) / 2, e.cell.bins[b]) for b in report.bins
-               if e.cell and b in e.cell.bins]
+        if e.cell and e.cell.by_length:  # measured per length
+            pts = list(e.cell.by_length.items())
+        else:  # older stores: one point per test bin, at its midpoint
+            pts = [(sum(ranges[b]) / 2, e.cell.bins[b]) for b in report.bins
+                   if e.cell and b in e.cell.bins]
         if pts:
             xs = [x for x, _ in pts]
             mean = [100 * s.mean for _, s in pts]
             ax.fill_between(xs, [max(m - 100 * s.sd, 0) for m, (_, s) in zip(mean, pts)],
                             [min(m + 100 * s.sd, 100) for m, (_, s) in zip(mean, pts)],
                             color=color, alpha=0.18, lw=0)
-            ax.plot(xs, mean, color=color, marker="o", ms=3, lw=1.4, label=col)
-            ax.plot(xs, [100 * s.max for _, s in pts], color=color, marker="x", ms=4, lw=0)
+            dense = len(pts) > 12
+            ax.plot(xs, mean, color=color, marker="" if dense else "o", ms=3, lw=1.2, label=col)
+            ax.plot(xs, [100 * s.max for _, s in pts], color=color, marker="x",
+                    ms=2 if dense else 4, lw=0)
         ref = e.reference
         if ref:
             rp = [(sum(ranges[b]) / 2, 100 * ref.values[b]) for b in report.bins
@@ -82,8 +87,10 @@ def length_figure(report: Report, language: str):
                         label=f"{col}: {'claim' if ref.claim else 'published'}")
     ax.set_xlim(0, max(h for _, h in ranges.values()) + 2)
     ax.set_ylim(-3, 103)
-    ax.set_xlabel("string length (points at test-bin midpoints)\n"
-                  "line: mean, band: ±sd, ×: max over seeds", fontsize=7)
+    per_length = any(report.entries[(language, c)].cell and report.entries[(language, c)].cell.by_length
+                     for c, _ in report.columns)
+    ax.set_xlabel(("string length" if per_length else "string length (points at test-bin midpoints)")
+                  + "\nline: mean, band: ±sd, ×: max over seeds", fontsize=7)
     ax.set_ylabel(YLABEL.get(report.protocol["task"], "accuracy (%)"))
     ax.set_title(f"{language}  ({report.classes[language]})", fontsize=9)
     ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)

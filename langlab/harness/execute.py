@@ -144,7 +144,8 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
     finished = store.finished_keys()
     pending = [j for j in jobs if j.key not in finished]
     workers = workers or os.cpu_count() or 1
-    cache = str(cache_dir or out / "cache")
+    # datasets are cached in the run folder unless LANGLAB_CACHE names a cache shared by suites
+    cache = str(cache_dir or os.environ.get("LANGLAB_CACHE") or out / "cache")
     progress = Progress(total=len(jobs), already=len(jobs) - len(pending), quiet=quiet)
     done = failed = 0
     try:

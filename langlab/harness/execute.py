@@ -39,14 +39,18 @@ def _init_worker() -> None:
 
 def _prepare(language: str, task: dict, split: dict, cache_dir: str | None,
              grammars: tuple[str, ...]) -> str:
-    """Build one dataset into the cache (a worker task); returns the language name."""
+    """Build one dataset into the cache (a worker task); returns the language name. A dataset
+    that cannot be built is left to its runs, which record the reason as failed runs."""
     _init_worker()
     from langlab import load_language
     from langlab.data import SplitSpec, build_dataset
 
-    build_dataset(load_language(language, list(grammars)), task=task["name"],
-                  spec=SplitSpec.model_validate(split), target_mode=task["target_mode"],
-                  cache_dir=Path(cache_dir) if cache_dir else None, **task["options"])
+    try:
+        build_dataset(load_language(language, list(grammars)), task=task["name"],
+                      spec=SplitSpec.model_validate(split), target_mode=task["target_mode"],
+                      cache_dir=Path(cache_dir) if cache_dir else None, **task["options"])
+    except LanglabError:
+        pass
     return language
 
 

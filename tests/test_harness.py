@@ -193,3 +193,15 @@ def test_ray_executor_matches_local(tmp_path):
     ra = sorted(Store(tmp_path / "local" / "results.sqlite").rows(), key=key)
     rb = sorted(Store(tmp_path / "ray" / "results.sqlite").rows(), key=key)
     assert [r["metrics"] for r in ra] == [r["metrics"] for r in rb]
+
+
+def test_language_that_cannot_fill_a_bin_fails_its_runs_only(tmp_path):
+    text = TINY.replace("languages: [parity, dyck-1]", "languages: [parity, anbn]").replace(
+        "test: [{lo: 1, hi: 8, size: 16}, {lo: 9, hi: 12, size: 16}]", "test: [{lo: 9, hi: 9, size: 4}]")
+    suite = load_suite(write(tmp_path, text), ["--seeds=[0]"])
+    summary = run_suite(suite, tmp_path / "run", workers=1, quiet=True)
+    rows = Store(tmp_path / "run" / "results.sqlite").rows()
+    assert (summary.done, summary.failed) == (2, 2)
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert {r["language"] for r in failed} == {"anbn"}
+    assert all("anbn" in r["error"] and "9" in r["error"] for r in failed)

@@ -23,7 +23,6 @@ CPU numbers on a shared machine are noisy: read the spread column before the med
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import statistics
@@ -31,6 +30,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _timing import timed as _timed  # benchmarks/ is sys.path[0] when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("volume", "nextsets", "long", "import")
@@ -40,17 +41,6 @@ NEXTSET_LANGUAGES = ("tomita-3", "dyck-2", "shuffle-4", "boolean-5", "anbncn", "
                      "copy", "flare/binary-addition", "flare/stack-manipulation")
 PAPER_BINS = ((1, 50, 10_000), (1, 50, 2_000), (51, 100, 2_000), (101, 150, 2_000))
 
-
-def _timed(fn, *args):
-    """Wall seconds of ``fn(*args)`` with the garbage collector paused (as timeit does)."""
-    gc.collect()
-    gc.disable()
-    try:
-        t = time.perf_counter()
-        out = fn(*args)
-        return time.perf_counter() - t, out
-    finally:
-        gc.enable()
 
 
 # ------------------------------------------------------------------ workers (one process each)

@@ -22,7 +22,6 @@ and the table shows the median over repeats and the spread (max - min) / median:
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import statistics
 import subprocess
@@ -30,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _timing import timed as _timed  # benchmarks/ is sys.path[0] when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "langlab" / "grammars"
@@ -52,16 +53,6 @@ CASES = [
     ("cfg", "baseline: python Dyck", "samples", "/s", None, True),
 ]
 
-
-def _timed(fn, *args):
-    gc.collect()
-    gc.disable()
-    try:
-        t = time.perf_counter()
-        out = fn(*args)
-        return time.perf_counter() - t, out
-    finally:
-        gc.enable()
 
 
 def _language(case: str):

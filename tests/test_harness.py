@@ -205,3 +205,25 @@ def test_language_that_cannot_fill_a_bin_fails_its_runs_only(tmp_path):
     failed = [r for r in rows if r["status"] == "failed"]
     assert {r["language"] for r in failed} == {"anbn"}
     assert all("anbn" in r["error"] and "9" in r["error"] for r in failed)
+
+
+@pytest.mark.parametrize("model, message", [
+    ("{name: transformr}", "suite: models[0]: unknown model 'transformr'; did you mean 'transformer'?"),
+    ("{name: lstm, settings: {hiden: 8}}", "suite: models[0]: model 'lstm' has no setting 'hiden'; did you mean 'hidden'?"),
+])
+def test_model_typos_are_caught_before_training(tmp_path, model, message):
+    p = write(tmp_path, f"name: t\nlanguages: [parity]\nmodels:\n  - {model}\n")
+    load_suite(p)  # the schema alone accepts it ...
+    with pytest.raises(SpecError) as info:  # ... building the models does not
+        load_suite(p, check_models=True)
+    assert info.value.headline().startswith(f"{p}:4:") and message in info.value.headline()
+
+
+def test_train_command_overrides_one_field_of_a_default(tmp_path):
+    res = run_cli("train", "parity", "--model", "lstm", "--hidden=8", "--training.epochs=1",
+                  "--split.train.size=64", "--split.validation.size=16",
+                  "--split.test=[{lo: 1, hi: 8, size: 16}]", "--out", str(tmp_path / "t"))
+    assert res.returncode == 0, res.stderr
+    saved = load_suite(tmp_path / "t" / "suite.yaml")
+    assert saved.split.train.size == 64 and saved.split.train.hi == 50
+    assert saved.models[0].settings == {"hidden": 8} and saved.training.epochs == 1

@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         from langlab.harness.execute import run_suite
         from langlab.harness.suite import expand, load_suite
 
-        s = load_suite(suite, ctx.args)
+        s = load_suite(suite, ctx.args, check_models=True)
         g = tuple(str(p) for p in grammars)
         expand(s, g)  # every language resolves before any training starts
         out_dir = out or Path("runs") / s.name
@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
         import yaml
 
         from langlab.harness.execute import run_suite
-        from langlab.harness.suite import Suite, apply_overrides
+        from langlab.harness.suite import Suite, with_overrides
 
         settings, suite_overrides = {}, []
         for item in ctx.args:
@@ -110,17 +110,16 @@ def register(app: typer.Typer) -> None:
                 suite_overrides.append(item)
             else:
                 settings[key.replace("-", "_")] = yaml.safe_load(raw)
-        data = apply_overrides({"name": f"train-{Path(language).stem}-{model}",
-                                "languages": [language], "seeds": [seed],
-                                "task": {"name": task},
-                                "models": [{"name": model, "settings": settings}]}, suite_overrides)
         from pydantic import ValidationError
 
         try:
-            s = Suite.model_validate(data)
+            base = Suite(name=f"train-{Path(language).stem}-{model}", languages=[language],
+                         seeds=[seed], task={"name": task},
+                         models=[{"name": model, "settings": settings}])
         except ValidationError as exc:
             err = exc.errors()[0]
             raise LanglabError(f"{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        s = with_overrides(base, suite_overrides)
         out_dir = out or Path("runs") / s.name.replace("/", "_")
         run_suite(s, out_dir, workers=1, quiet=True, grammars=tuple(str(p) for p in grammars))
         _summary_table(out_dir, s.name)

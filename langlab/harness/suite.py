@@ -123,16 +123,45 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
     return data
 
 
-def load_suite(path: str | Path, overrides: list[str] = ()) -> Suite:
-    """Read and validate a suite file; any problem is a :class:`SpecError` at its position."""
+def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool = False) -> Suite:
+    """Read and validate a suite file; any problem is a :class:`SpecError` at its position.
+
+    ``check_models`` also builds every model grid point once (imports torch), so that a
+    misspelled model or setting is reported at its line before any training starts.
+    """
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error("a suite file must be a YAML mapping")
-    data = apply_overrides(doc.data, list(overrides))
+    try:
+        suite = Suite.model_validate(doc.data)
+    except ValidationError as exc:
+        raise pydantic_error(doc, exc, model=Suite, what="suite") from None
+    if overrides:
+        suite = with_overrides(suite, overrides)
+    if check_models:
+        from langlab import build_model
+        from langlab.errors import LanglabError
+
+        for i, entry in enumerate(suite.models):
+            for settings in _grid(entry.settings):
+                try:
+                    build_model(entry.name, vocab_size=4, **settings)
+                except LanglabError as exc:
+                    field = "name" if "unknown model" in str(exc) else "settings"
+                    raise doc.error(f"suite: models[{i}]: {exc}", ("models", i, field)) from None
+    return suite
+
+
+def with_overrides(suite: Suite, overrides: list[str]) -> Suite:
+    """``suite`` with ``--key.sub=value`` overrides applied on top of every default, so that
+    ``--split.train.size=200`` changes one field of the default training bin."""
+    data = apply_overrides(suite.model_dump(mode="json"), list(overrides))
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:
-        raise pydantic_error(doc, exc, model=Suite, what="suite") from None
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        raise SpecError(f"override: {where}: {err.get('msg', 'invalid value')}") from None
 
 
 def resolve_languages(suite: Suite, grammars: tuple[str, ...] = ()) -> list[str]:

@@ -96,26 +96,14 @@ def water_fill(caps: Mapping[int, int], size: int, rng: np.random.Generator
     cap = [caps[n] for n in lengths]
     if sum(min(c, size) for c in cap) >= size:
         # Largest level with sum(min(c, level)) <= size, then +1 on some uncapped lengths.
-        lo, hi = 0, size
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if sum(min(c, mid) for c in cap) <= size:
-                lo = mid
-            else:
-                hi = mid - 1
+        lo = _largest_level(cap, size, min)
         take = [min(c, lo) for c in cap]
         room = [i for i, c in enumerate(cap) if c > lo]
         for i in rng.choice(len(room), size - sum(take), replace=False) if room else []:
             take[room[i]] += 1
         return dict(zip(lengths, take)), dict.fromkeys(lengths, 0)
     # Fewer members than requested: all of them, then repeats raising the short lengths first.
-    lo, hi = 0, size
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if sum(max(c, mid) for c in cap) <= size:
-            lo = mid
-        else:
-            hi = mid - 1
+    lo = _largest_level(cap, size, max)
     total = [max(c, lo) for c in cap]
     low = [i for i, c in enumerate(cap) if c <= lo]
     for i in rng.choice(len(low), size - sum(total), replace=False) if low else []:
@@ -237,3 +225,16 @@ def ranges(ns: list[int]) -> str:
             runs.append([n, n])
     text = [f"{a}" if a == b else f"{a}-{b}" for a, b in runs]
     return ", ".join(text[:6]) + (", ..." if len(text) > 6 else "")
+
+
+def _largest_level(cap: list[int], size: int, clip) -> int:
+    """The largest level L in [0, size] with sum(clip(c, L) for c in cap) <= size (binary
+    search; the sum grows with L for clip = min or max)."""
+    lo, hi = 0, size
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sum(clip(c, mid) for c in cap) <= size:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

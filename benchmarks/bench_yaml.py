@@ -57,7 +57,7 @@ CASES = [
 
 def _language(case: str):
     """(loader, length) for a case: the loader builds the language from scratch."""
-    from langlab.spec import load_language_file, load_reference_language
+    from langlab.languages.spec import load_language_file, load_reference_language
 
     if case == "regex file":
         folder = Path(tempfile.mkdtemp())

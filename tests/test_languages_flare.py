@@ -377,8 +377,8 @@ def test_stack_manipulation_counts_by_construction():
 
 
 def test_arithmetic_helpers_against_brute_force():
-    from langlab.languages.flare_arith import _add_block, _add_weight
-    from langlab.languages.flare_mult import boundary_pairs
+    from langlab.languages.flare.arith import _add_block, _add_weight
+    from langlab.languages.flare.mult import boundary_pairs
 
     for a, b, c in itertools.product(range(1, 6), repeat=3):
         assert _add_block(a, b, c) == _pairs_add(a, b, c)
@@ -392,7 +392,7 @@ def test_arithmetic_helpers_against_brute_force():
 
 
 def test_binary_multiplication_count_bound():
-    from langlab.languages.flare_mult import COUNT_EXACT_MAX
+    from langlab.languages.flare.mult import COUNT_EXACT_MAX
 
     lang = load("flare/binary-multiplication")
     assert lang.count(COUNT_EXACT_MAX) >= lang.count_lower_bound(COUNT_EXACT_MAX) > 0

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from langlab.spec import build_language, read_spec
+from langlab.languages.spec import build_language, read_spec
 
 GRAMMARS = Path(__file__).resolve().parent.parent / "langlab" / "grammars"
 BOTH = re.compile(r"^(regex|dfa|cfg|pattern):", re.M)

@@ -10,7 +10,7 @@ import pytest
 from langlab.errors import LanglabError
 from langlab.languages.base import EOS
 from langlab.languages.cfg import CFGLanguage
-from langlab.languages.cfg_count import DerivationCounts
+from langlab.languages.cfg.count import DerivationCounts
 from langlab.languages.regex import RegexLanguage
 from langlab.languages.syntax import DefinitionError
 
@@ -72,7 +72,7 @@ def test_ambiguous_counts_are_distinct_strings_not_derivations():
 
 
 def test_ambiguous_grammar_refuses_beyond_the_enumeration_limit(monkeypatch):
-    import langlab.languages.cfg as cfg
+    import langlab.languages.cfg.language as cfg
 
     monkeypatch.setattr(cfg, "ENUM_LIMIT", 50)
     L = CFGLanguage("amb", ("a", "b"), 's: s s | "a" | "b"')

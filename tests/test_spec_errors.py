@@ -15,7 +15,7 @@ import pytest
 
 from langlab.cli.validate_cmd import run_validate
 from langlab.errors import LanglabError, SpecError
-from langlab.spec import load_language_file, read_language_name
+from langlab.languages.spec import load_language_file, read_language_name
 
 BAD = Path(__file__).resolve().parent / "bad_languages"
 

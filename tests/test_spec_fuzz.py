@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from langlab.errors import LanglabError, SpecError
-from langlab.spec import load_language_file
+from langlab.languages.spec import load_language_file
 
 SEEDS = [
     b'schema: 1\nname: p\nalphabet: ["0", "1"]\nlevel: regular\nregex: "(0|1)*1{1,2}"\n'

@@ -12,8 +12,8 @@ from langlab.cli.validate_cmd import validate_file
 from langlab.errors import SpecError, UnknownNameError
 from langlab.languages.registry import SHIPPED, Registry, list_languages, load_language, \
     search_folders
-from langlab.spec import load_language_file, load_reference_language, read_language_name
-from langlab.spec_yaml import Source, compose_mapping, scalar_offsets
+from langlab.languages.spec import load_language_file, load_reference_language, read_language_name
+from langlab.yamlio import Source, compose_mapping, scalar_offsets
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -133,7 +133,7 @@ def test_listing_is_fast_and_lazy():
 
 
 def test_fast_name_reader_agrees_with_yaml():
-    from langlab.spec import read_spec
+    from langlab.languages.spec import read_spec
 
     for path in sorted(SHIPPED.rglob("*.yaml")):
         assert read_language_name(path) == read_spec(path).name

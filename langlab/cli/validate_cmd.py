@@ -25,7 +25,7 @@ EMPTY_UP_TO = 50
 
 def validate_file(path: str | Path, name: str | None = None) -> list[str]:
     """Check one language file; returns warnings, raises SpecError on an error."""
-    from langlab.spec import build_language, read_spec
+    from langlab.languages.spec import build_language, read_spec
 
     spec = read_spec(path)
     lang = build_language(spec, name=name)
@@ -69,7 +69,7 @@ def expand(paths: list[Path]) -> list[tuple[Path, str | None]]:
 
 def run_validate(paths: list[Path], quiet: bool = False, out=None, err=None) -> int:
     """Validate files and folders; print the results; return the exit status."""
-    from langlab.spec import read_spec
+    from langlab.languages.spec import read_spec
 
     out, err = out or sys.stdout, err or sys.stderr
     bad = n_warn = 0

@@ -36,7 +36,7 @@ class Registry:
 
     def entries(self) -> dict[str, Entry]:
         if self._entries is None:
-            from langlab.spec import read_language_name
+            from langlab.languages.spec import read_language_name
 
             entries: dict[str, Entry] = {}
             for folder in self.folders:
@@ -80,14 +80,14 @@ class Registry:
 
     def load_reference(self, name_or_path: str | os.PathLike) -> Language:
         """The generic definition (regex/dfa/cfg/pattern) of a language's file, compiled."""
-        from langlab.spec import load_reference_language
+        from langlab.languages.spec import load_reference_language
 
         path, name = self.locate(name_or_path)
         return load_reference_language(path, name=name)
 
 
 def _load_file(path: Path, name: str | None) -> Language:
-    from langlab.spec import load_language_file
+    from langlab.languages.spec import load_language_file
 
     return load_language_file(path, name=name)
 
@@ -117,7 +117,7 @@ def registry(extra: list[str | os.PathLike] | None = None) -> Registry:
 
 def load_reference_language(name_or_path: str | os.PathLike,
                             grammars: list[str | os.PathLike] | None = None) -> Language:
-    """The generic reference definition of a registered language (see ``langlab.spec``)."""
+    """The generic reference definition of a registered language (see ``langlab.languages.spec``)."""
     return registry(grammars).load_reference(name_or_path)
 
 

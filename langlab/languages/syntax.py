@@ -2,7 +2,7 @@
 
 A mistake inside a definition's text is a :class:`DefinitionError` carrying the 0-based
 ``offset`` of the offending character in that text. Used directly from Python it reads
-``regex: unclosed parenthesis (at character 3)``; loaded from a YAML file, :mod:`langlab.spec`
+``regex: unclosed parenthesis (at character 3)``; loaded from a YAML file, :mod:`langlab.languages.spec`
 maps the offset to the character's line and column in the file.
 
 >>> split_tokens("0110", ("0", "1"))

@@ -4,7 +4,7 @@ Counting members means counting lattice points under hyperbolas ``X Y < 2^c``, s
 count is only computed up to :data:`COUNT_EXACT_MAX`; sampling is exactly uniform at any length
 by rejection from a proposal set that contains every member and is at least ~39% members.
 
->>> from langlab.languages.flare_mult import BinaryMultiplication
+>>> from langlab.languages.flare.mult import BinaryMultiplication
 >>> L = BinaryMultiplication()
 >>> L.accepts("11×11=1001"), L.accepts("0×1011=0"), L.accepts("11×11=1"), L.count(10)
 (True, True, False, 554)
@@ -20,7 +20,7 @@ import numpy as np
 
 from langlab.errors import LanglabError
 from langlab.languages.base import Tokens, randbelow
-from langlab.languages.flare_arith import _BinaryRelation, value_bits
+from langlab.languages.flare.arith import _BinaryRelation, value_bits
 
 COUNT_EXACT_MAX = 100  # count(n) is exact up to this length and raises beyond it
 

@@ -8,7 +8,7 @@ In a ``w # f(w)`` language the string is determined by ``w``, ``f`` preserves le
 Definitions were settled against every label of FLaRe's published data
 (tests/test_languages_flare.py).
 
->>> from langlab.languages.flare_copy import OddsFirst
+>>> from langlab.languages.flare.copy import OddsFirst
 >>> L = OddsFirst()
 >>> L.accepts("1100#1010"), L.accepts("1100#1100"), L.count(9)
 (True, False, 16)
@@ -22,7 +22,7 @@ import numpy as np
 
 from langlab.languages.base import EOS, Language, Tokens
 from langlab.languages.context_sensitive import z_function
-from langlab.languages.flare_regular import FLARE_REF
+from langlab.languages.flare import FLARE_REF
 
 _BITS = frozenset({"0", "1"})
 

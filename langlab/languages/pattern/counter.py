@@ -1,82 +1,26 @@
-"""Counter and copy patterns: ``a^n b^m c^(n+m)`` with conditions, and ``w # w`` copies.
+"""Counter patterns (:class:`CounterLanguage`): blocks ``unit^(Σ coef·var + const)`` under
+conditions; counting, uniform sampling and next-token sets as described in
+:mod:`langlab.languages.pattern`.
 
-Written in a language file as (syntax in :mod:`langlab.languages.pattern_syntax`)::
-
-    pattern:
-      blocks: ["a^n", "b^m", "c^(n+m)"]
-      where: "n >= 1"
-
-**Counter patterns** (:class:`CounterLanguage`). Counting: the assignments of the variables
-whose string has length ``n`` are enumerated (a linear equation, so polynomially many), and
-their strings deduplicated through a canonical form (run lengths when units are single tokens),
-so ``count`` is the number of *distinct* strings even where two assignments spell the same
-one (``a^n a^m``). Sampling draws one of those distinct strings uniformly.
-
-Next-token sets follow every way the prefix can split into blocks (finitely many, tracked
-incrementally). A split fixes the exponents of the finished blocks and bounds the current one
-from below; it extends to a member iff that small system has a solution in non-negative
-integers. Conditions compare a variable with a number or another variable, so only the order
-of the unconstrained variables above every constant matters: trying each of them at the values
-``0..M-1`` or at ``H+1..H+k`` (H above every constant and the bound) decides it exactly.
-
-**Copy patterns** (:class:`~langlab.languages.pattern_copy.CopyLanguage`): one word variable ``w`` over a sub-alphabet,
-appearing as ``w`` or ``w^R`` between literal blocks. The length fixes ``|w|`` and ``w`` is
-read off its first occurrence, so members of length ``n`` are in bijection with words.
-
-The level is the highest the shape allows (:func:`~langlab.languages.pattern_syntax.shape_level`): regular when no variable ties
-two blocks; context-free when ties nest; context-sensitive otherwise.
-
+>>> from langlab.languages.pattern import pattern_language
 >>> L = pattern_language("anbmcnm", ("a", "b", "c"), ["a^n", "b^m", "c^(n+m)"], "n >= 1")
->>> [L.count(k) for k in range(7)], L.level
-([0, 0, 1, 0, 2, 0, 3], 'context-free')
->>> sorted(L.next_symbols("aab"))
-['b', 'c']
->>> W = pattern_language("ww", ("a", "b", "#"), ["w", "#", "w"], "w in {a,b}*")
->>> W.count(5), W.accepts("ab#ab"), W.level
-(4, True, 'context-sensitive')
+>>> [L.count(k) for k in range(7)]
+[0, 0, 1, 0, 2, 0, 3]
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 
 import numpy as np
 
 from langlab.errors import LanglabError
-from langlab.languages.base import EOS, Language, Tokens, randbelow
-from langlab.languages.pattern_syntax import Pattern, parse_pattern, shape_level
+from langlab.languages.base import EOS, Tokens, randbelow
+from langlab.languages.pattern.base import PatternBase
 
 MAX_ASSIGNMENTS = 2_000_000
 _CMP = {"=": int.__eq__, "!=": int.__ne__, "<": int.__lt__, "<=": int.__le__,
         ">": int.__gt__, ">=": int.__ge__}
-
-
-def pattern_language(name: str, alphabet: Sequence[str], blocks: list[str], where: str = "",
-                     **kw) -> Language:
-    """A :class:`CounterLanguage` or :class:`CopyLanguage` for the pattern."""
-    from langlab.languages.pattern_copy import CopyLanguage
-
-    p = parse_pattern(list(blocks), where, tuple(alphabet))
-    cls = CopyLanguage if p.word is not None else CounterLanguage
-    return cls(name, tuple(alphabet), p, **kw)
-
-
-class PatternBase(Language):
-    """What counter and copy patterns share: construction, level, membership via prefixes."""
-
-    def __init__(self, name: str, alphabet: tuple[str, ...], p: Pattern, *,
-                 tags: Sequence[str] = (), description: str = ""):
-        self.name, self.alphabet, self.pattern = name, alphabet, p
-        self.tags, self.description = frozenset(tags), description
-        self.level = shape_level(p)
-
-    def accepts(self, s) -> bool:
-        toks = self.tokenize(s)
-        return EOS in self.next_symbols_all(toks)[-1]
-
-    def next_symbols(self, prefix) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
 
 
 class CounterLanguage(PatternBase):

@@ -6,7 +6,7 @@ Definitions follow the paper and were settled against every label of FLaRe's pub
 Tokens are exactly FLaRe's. Counts and uniform sampling come from the DFA path counts, exact at
 any length.
 
->>> from langlab.languages.flare_regular import CycleNavigation
+>>> from langlab.languages.flare.regular import CycleNavigation
 >>> L = CycleNavigation()
 >>> L.accepts("><<4"), L.accepts(">>=2"), L.accepts(">2"), L.count(10)
 (True, True, False, 19683)
@@ -15,9 +15,8 @@ any length.
 from __future__ import annotations
 
 from langlab.languages.automaton import DFALanguage
+from langlab.languages.flare import FLARE_REF
 
-FLARE_REF = ("Butoi, Khalighinejad, Svete, Valvoda, Cotterell & DuSell, \"Training Neural "
-             "Networks as Recognizers of Formal Languages\", ICLR 2025 (FLaRe)")
 
 
 class _FlareDFA(DFALanguage):

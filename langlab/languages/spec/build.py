@@ -18,8 +18,8 @@ import yaml
 from langlab.errors import LanglabError, SpecError
 from langlab.languages.base import LEVELS, Language
 from langlab.languages.syntax import DefinitionError, did_you_mean
-from langlab.spec import LanguageSpec, at_offset, text_value
-from langlab.spec_yaml import is_null, kind_of
+from langlab.languages.spec.model import LanguageSpec, at_offset, text_value
+from langlab.yamlio import is_null, kind_of
 
 _BOUND = {"regex": "regular", "dfa": "regular", "cfg": "context-free"}
 

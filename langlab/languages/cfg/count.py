@@ -11,7 +11,7 @@ when every string has finitely many derivations; a cycle is reported by :func:`u
 For an unambiguous grammar, derivations and strings are in bijection, so ``D`` counts distinct
 strings and :meth:`DerivationCounts.unrank` samples them exactly uniformly.
 
->>> from langlab.languages.cfg_syntax import parse_grammar
+>>> from langlab.languages.cfg.syntax import parse_grammar
 >>> d = DerivationCounts(parse_grammar('s: "(" s ")" s |', ("(", ")")))
 >>> [d.count(n) for n in range(0, 9, 2)]
 [1, 1, 2, 5, 14]
@@ -24,8 +24,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from operator import mul
 
-from langlab.languages.cfg_earley import nullable_set
-from langlab.languages.cfg_syntax import Grammar
+from langlab.languages.cfg.earley import nullable_set
+from langlab.languages.cfg.syntax import Grammar
 
 
 def binarize(g: Grammar) -> Grammar:

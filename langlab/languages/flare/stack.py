@@ -1,13 +1,13 @@
 """FLaRe's context-free languages that need a counter or a stack: Majority and Stack
 Manipulation (Butoi et al., ICLR 2025). Marked and Unmarked Reversal live with the copy-like
-languages in :mod:`langlab.languages.flare_copy`.
+languages in :mod:`langlab.languages.flare.copy`.
 
 Each definition was settled against every label of FLaRe's published data
 (tests/test_languages_flare.py). Counts are exact Python ints at any length; sampling is exactly
 uniform: ``randbelow`` over the exact count, then a combinatorial construction or an unranking
 walk over counting tables.
 
->>> from langlab.languages.flare_stack import StackManipulation
+>>> from langlab.languages.flare.stack import StackManipulation
 >>> L = StackManipulation()
 >>> L.accepts("0 1 POP PUSH 1 # 1 0"), L.accepts("0 POP POP #"), L.count(10)
 (True, False, 336)
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from langlab.languages.base import EOS, Language, Tokens, randbelow
-from langlab.languages.flare_regular import FLARE_REF
+from langlab.languages.flare import FLARE_REF
 
 _ANY01 = frozenset({"0", "1"})
 

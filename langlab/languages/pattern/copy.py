@@ -20,7 +20,7 @@ import itertools
 import numpy as np
 
 from langlab.languages.base import EOS, Tokens, randbelow
-from langlab.languages.pattern import PatternBase
+from langlab.languages.pattern.base import PatternBase
 
 
 class CopyLanguage(PatternBase):

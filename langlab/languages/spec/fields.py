@@ -1,8 +1,8 @@
 """Checking the top-level keys of a language file (schema 1), one small function per key.
 
-Called by :func:`langlab.spec.read_spec`; fills a :class:`~langlab.spec.LanguageSpec` or
+Called by :func:`langlab.languages.spec.read_spec`; fills a :class:`~langlab.languages.spec.LanguageSpec` or
 raises a positioned :class:`~langlab.errors.SpecError`. Definitions themselves (the regex, the
-grammar, ...) are checked when compiled, in :mod:`langlab.spec_build`.
+grammar, ...) are checked when compiled, in :mod:`langlab.languages.spec.build`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import yaml
 
 from langlab.languages.base import EOS, LEVELS
 from langlab.languages.syntax import did_you_mean
-from langlab.spec import GENERIC, KEYS, LanguageSpec, _name, text_value, tokens_in
-from langlab.spec_yaml import is_null, kind_of
+from langlab.languages.spec.model import GENERIC, KEYS, LanguageSpec, check_name, text_value, tokens_in
+from langlab.yamlio import is_null, kind_of
 
 _TARGET = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 _INT = re.compile(r"-?(0|[1-9][0-9]*)")  # "010" stays a string
@@ -31,7 +31,7 @@ def check_fields(spec: LanguageSpec) -> None:
             raise src.error(f"missing required key {key!r}" +
                             (" (write  schema: 1  at the top)" if key == "schema" else ""), 1, 1)
     _schema(spec)
-    spec.name = _name(src, spec.node("name"))
+    spec.name = check_name(src, spec.node("name"))
     spec.alphabet = _alphabet(spec)
     _definition(spec)
     if "level" in nodes:

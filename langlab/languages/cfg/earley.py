@@ -9,7 +9,7 @@ some string): an item ``A -> α • t β`` in set ``k`` means the start symbol d
 ``prefix t β γ`` for some ``β γ``, which in turn derive token strings — so some member starts
 with ``prefix + t``; conversely every such member puts such an item in set ``k``.
 
->>> from langlab.languages.cfg_syntax import parse_grammar
+>>> from langlab.languages.cfg.syntax import parse_grammar
 >>> e = Earley(parse_grammar('s: "(" s ")" s |', ("(", ")")))
 >>> chart = [e.first()]
 >>> sorted(chart[0].scans), chart[0].accepting
@@ -21,7 +21,7 @@ with ``prefix + t``; conversely every such member puts such an item in set ``k``
 
 from __future__ import annotations
 
-from langlab.languages.cfg_syntax import Grammar
+from langlab.languages.cfg.syntax import Grammar
 
 
 class ItemSet:

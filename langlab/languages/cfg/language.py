@@ -1,13 +1,13 @@
 """Context-free languages from grammars: exact counts, uniform samples, next-token sets.
 
 The grammar is written in lark's syntax (the supported subset is in
-:mod:`langlab.languages.cfg_syntax`). It is trimmed (rules that derive no string, or that the
+:mod:`langlab.languages.cfg.syntax`). It is trimmed (rules that derive no string, or that the
 start symbol never reaches, are dropped), then:
 
 - **membership and next-token sets** come from an incremental Earley chart
-  (:mod:`langlab.languages.cfg_earley`), exact for every grammar;
+  (:mod:`langlab.languages.cfg.earley`), exact for every grammar;
 - **counts and samples** come from derivation counting and unranking
-  (:mod:`langlab.languages.cfg_count`) — but derivations equal strings only for an
+  (:mod:`langlab.languages.cfg.count`) — but derivations equal strings only for an
   *unambiguous* grammar, so :attr:`CFGLanguage.ambiguity` decides first:
 
   * a grammar whose LALR(1) table has no conflict is unambiguous (checked with lark's LALR
@@ -39,9 +39,9 @@ import numpy as np
 
 from langlab.errors import LanglabError
 from langlab.languages.base import EOS, Language, Tokens, randbelow
-from langlab.languages.cfg_count import DerivationCounts, possible_lengths, unit_cycle
-from langlab.languages.cfg_earley import Earley, ItemSet
-from langlab.languages.cfg_syntax import Grammar, parse_grammar
+from langlab.languages.cfg.count import DerivationCounts, possible_lengths, unit_cycle
+from langlab.languages.cfg.earley import Earley, ItemSet
+from langlab.languages.cfg.syntax import Grammar, parse_grammar
 
 CHECK_BUDGET = 20_000   # derivations enumerated while looking for an ambiguous string
 CHECK_MAX_LEN = 40

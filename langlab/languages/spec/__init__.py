@@ -25,53 +25,18 @@ implementation that gets loaded, the generic definition its reference specificat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from langlab.errors import LanglabError, SpecError
+from langlab.errors import LanglabError
 from langlab.languages.base import Language
-from langlab.languages.syntax import DefinitionError, check_tokens, split_tokens
-from langlab.spec_yaml import Source, compose_mapping, is_null, kind_of, read_source, scalar_offsets
+from langlab.languages.spec.build import build_generic, build_python
+from langlab.languages.spec.fields import check_fields
+from langlab.languages.spec.model import GENERIC, KEYS, LanguageSpec, check_name
+from langlab.languages.syntax import split_tokens
+from langlab.yamlio import compose_mapping, read_source
 
-KEYS = ("schema", "name", "description", "alphabet", "level", "tags", "regex", "dfa", "cfg",
-        "pattern", "python", "params", "examples", "reference")
-GENERIC = ("regex", "dfa", "cfg", "pattern")
-# Names are the field's own (the 2020 paper's "{0,1,2}*02*", "aa*bb*cc*dd*ee*"): any characters
-# but whitespace, "/" (the namespace separator) and quotes.
-NAME = re.compile(r"[^\s/\"'#][^\s/\"']*")
 _FAST_NAME = re.compile(r"""^name:[ ]*(["']?)([^\s/"'#][^\s/"']*)\1[ ]*(?:\#.*)?$""",
                         re.M)
-
-
-@dataclass
-class LanguageSpec:
-    """A checked language file, not yet compiled. ``nodes[key]`` = (key node, value node)."""
-
-    src: Source
-    nodes: dict[str, tuple[yaml.Node, yaml.Node]]
-    name: str = ""
-    alphabet: tuple[str, ...] = ()
-    level: str | None = None
-    tags: frozenset[str] = frozenset()
-    description: str = ""
-    reference: str = ""
-    kind: str | None = None        # the generic definition, if any
-    python: str | None = None      # "module:Class", if any
-    params: dict[str, Any] = field(default_factory=dict)
-    examples: list[tuple[bool, str, yaml.Node]] = field(default_factory=list)
-
-    @property
-    def path(self) -> Path:
-        return Path(self.src.path)
-
-    def node(self, key: str) -> yaml.Node:
-        return self.nodes[key][1]
-
-    def error(self, message: str, where: yaml.Node | int | None) -> SpecError:
-        return self.src.error_at(message, where)
 
 
 # ---------------------------------------------------------------------- public functions
@@ -94,13 +59,11 @@ def read_language_name(path: str | Path) -> str:
     nodes = {k.value: (k, v) for k, v in root.value}
     if "name" not in nodes:
         raise src.error("missing required key 'name'", 1, 1)
-    return _name(src, nodes["name"][1])
+    return check_name(src, nodes["name"][1])
 
 
 def read_spec(path: str | Path) -> LanguageSpec:
     """Parse and check a language file (everything but compiling the definition)."""
-    from langlab.spec_fields import check_fields
-
     src = read_source(path)
     root = compose_mapping(src)
     spec = LanguageSpec(src, {k.value: (k, v) for k, v in root.value})
@@ -129,8 +92,6 @@ def load_reference_language(path: str | Path, name: str | None = None) -> Langua
 def build_language(spec: LanguageSpec, name: str | None = None,
                    reference: bool = False) -> Language:
     """Compile a checked spec; ``reference=True`` compiles the generic definition."""
-    from langlab.spec_build import build_generic, build_python
-
     full = name or spec.name
     if spec.python is not None and not reference:
         lang = build_python(spec, full)
@@ -167,41 +128,6 @@ def check_examples(spec: LanguageSpec, lang: Language) -> None:
 
 def _show(text: str) -> str:
     return repr(text) if text else "the empty string"
-
-
-# ---------------------------------------------------------------------- small checkers
-def text_value(src: Source, node: yaml.Node, what: str) -> str:
-    """A scalar's text; lists, mappings and empty values are errors."""
-    if not isinstance(node, yaml.ScalarNode) or is_null(node):
-        raise src.error_at(f"{what} must be text, not a {kind_of(node)}", node)
-    return node.value
-
-
-def _name(src: Source, node: yaml.Node) -> str:
-    name = text_value(src, node, "name")
-    if "/" in name:
-        raise src.error_at("name: write the name without a folder; a file in a sub-folder of "
-                           "grammars/ gets the folder as a namespace", node)
-    if not NAME.fullmatch(name):
-        raise src.error_at(f"name {name!r}: a name has no spaces, quotes or '/'", node)
-    return name
-
-
-def tokens_in(spec: LanguageSpec, node: yaml.ScalarNode, what: str) -> tuple[str, ...]:
-    """The tokens of a string written in the language's notation, checked against the alphabet."""
-    try:
-        return check_tokens(split_tokens(node.value, spec.alphabet), spec.alphabet)
-    except DefinitionError as exc:
-        raise at_offset(spec, node, exc, what) from None
-
-
-def at_offset(spec: LanguageSpec, node: yaml.Node, exc: DefinitionError, key: str) -> SpecError:
-    """A definition error placed at its character inside ``node`` (a scalar)."""
-    message = f"{key}: {exc.message}" if key else exc.message
-    if exc.offset is None or not isinstance(node, yaml.ScalarNode):
-        return spec.error(message, node)
-    offsets = scalar_offsets(spec.src, node)
-    return spec.error(message, offsets[min(exc.offset, len(offsets) - 1)])
 
 
 __all__ = ["LanguageSpec", "read_language_name", "read_spec", "load_language_file",

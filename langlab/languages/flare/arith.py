@@ -12,7 +12,7 @@ The string is determined by the lengths ``(a, b, c)`` of its numbers and the ope
 members of length ``n`` are in bijection with ``(a, b, c, X, Y)``, ``a + b + c = n - 2``,
 ``X < 2^a``, ``Y < 2^b``, ``X op Y < 2^c``. Counting and sampling work on that form.
 
->>> from langlab.languages.flare_arith import BinaryAddition
+>>> from langlab.languages.flare.arith import BinaryAddition
 >>> L = BinaryAddition()
 >>> L.accepts("1+1=01"), L.accepts("1+1=010"), L.accepts("1+1=1"), L.accepts("+1=1")
 (True, True, False, False)
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from langlab.languages.base import EOS, Language, Tokens, randbelow
-from langlab.languages.flare_regular import FLARE_REF
+from langlab.languages.flare import FLARE_REF
 
 
 def bits_value(bits: Sequence[str]) -> int:

@@ -7,6 +7,7 @@ Errors tied to a place in a file carry ``path``, ``line`` and ``column`` (1-base
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -14,14 +15,38 @@ class LanglabError(Exception):
     """Base class for every error langlab reports to a user (never shown with a traceback)."""
 
 
+# How alike (difflib ratio, 0..1) a known word must be to be offered. 0.6 is difflib's default:
+# 'lstmm' -> 'lstm' and 'regualr' -> 'regular' pass, unrelated words of similar length do not.
+SUGGEST_CUTOFF = 0.6
+
+
+def did_you_mean(word: str, known: Iterable[str], n: int = 1) -> str:
+    """The hint to append to an error about ``word``: up to ``n`` close ``known`` words, or "".
+
+    >>> did_you_mean("hiden", ["hidden", "layers"])
+    "; did you mean 'hidden'?"
+    >>> did_you_mean("dyck", ["dyck-1", "dyck-2", "parity"], n=3)
+    "; did you mean 'dyck-1' or 'dyck-2'?"
+    >>> did_you_mean("zzz", ["hidden"])
+    ''
+    """
+    # closest first; equally close words in sorted order, so a message never depends on set order
+    scored = sorted((-difflib.SequenceMatcher(None, w, str(word)).ratio(), w)
+                    for w in {str(k) for k in known})
+    close = [w for minus_ratio, w in scored if -minus_ratio >= SUGGEST_CUTOFF][:n]
+    if not close:
+        return ""
+    names = [repr(c) for c in close]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"; did you mean {listed}?"
+
+
 class UnknownNameError(LanglabError, KeyError):
     """A name missing from a registry; the message offers the closest names."""
 
     def __init__(self, kind: str, name: str, known: list[str]):
         self.kind, self.name = kind, name
-        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        super().__init__(f"unknown {kind} {name!r}{hint}")
+        super().__init__(f"unknown {kind} {name!r}{did_you_mean(name, known, n=3)}")
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return self.args[0]

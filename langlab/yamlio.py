@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from langlab.errors import SpecError
+from langlab.errors import SpecError, did_you_mean
 
 # The pure-Python loader: its messages are the same on every install (libyaml's differ).
 _Loader = yaml.SafeLoader
@@ -336,18 +336,13 @@ def _fields_at(model: Any, loc: tuple) -> list[str]:
 def pydantic_error(doc: YamlDoc, exc: Any, model: Any = None, what: str = "") -> SpecError:
     """The first error of a pydantic ``ValidationError`` as a positioned :class:`SpecError`;
     an unknown key gets "did you mean" from the fields of ``model`` at that place."""
-    import difflib
-
     err = exc.errors()[0]
     loc = tuple(p for p in err.get("loc", ()) if not (isinstance(p, str) and "[" in p))
     kind = err.get("type", "")
     if kind == "extra_forbidden" and loc:
         key = loc[-1]
         known = _fields_at(model, loc[:-1]) if model is not None else []
-        msg = f"unknown key {key!r}"
-        close = difflib.get_close_matches(str(key), known, n=1) if known else []
-        if close:
-            msg += f"; did you mean {close[0]!r}?"
+        msg = f"unknown key {key!r}{did_you_mean(str(key), known)}"
         line, col = doc.positions.get(loc + ("__key__",), doc.position(loc))
         src = doc.lines[line - 1] if 0 < line <= len(doc.lines) else None
         return SpecError((what + ": " if what else "") + msg, doc.path, line, col, src)

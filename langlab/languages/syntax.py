@@ -13,10 +13,9 @@ maps the offset to the character's line and column in the file.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
-from langlab.errors import LanglabError
+from langlab.errors import LanglabError, did_you_mean  # noqa: F401 (re-exported)
 
 
 class DefinitionError(LanglabError):
@@ -75,8 +74,3 @@ def describe_token(tok: str) -> str:
     names = {" ": "a space", "\t": "a tab", "\n": "a line break"}
     return names.get(tok, repr(tok))
 
-
-def did_you_mean(word: str, known: Sequence[str]) -> str:
-    """``"; did you mean 'x'?"`` for the closest known word, or ``""``."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""

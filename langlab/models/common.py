@@ -13,7 +13,6 @@ that :func:`build_model` solves for when a ``params`` budget is given).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import types
 import typing
@@ -22,7 +21,7 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from langlab.errors import LanglabError, UnknownNameError
+from langlab.errors import LanglabError, UnknownNameError, did_you_mean
 
 _REGISTRY: dict[str, type[nn.Module]] = {}
 BUDGET_TOLERANCE = 0.10  # a params budget is met when |count - budget| <= 10% of the budget
@@ -111,8 +110,7 @@ def make_config(cls: type[Encoder], vocab_size: int, settings: dict[str, Any]):
         raise ModelSettingError(f"model {name!r}: vocab_size must be an int >= 2 (id 0 is padding), got {vocab_size!r}")
     for key, value in settings.items():
         if key not in fields:
-            close = difflib.get_close_matches(key, fields + ["params"], n=2, cutoff=0.5)
-            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            hint = did_you_mean(key, fields + ["params"], n=2)
             raise ModelSettingError(
                 f"model {name!r} has no setting {key!r}{hint} (settings: {', '.join(fields + ['params'])})")
         if not _type_ok(value, hints[key]):
@@ -121,8 +119,7 @@ def make_config(cls: type[Encoder], vocab_size: int, settings: dict[str, Any]):
     choices: dict[str, tuple[str, ...]] = getattr(config_cls, "CHOICES", {})
     for key, value in settings.items():
         if key in choices and value not in choices[key]:
-            close = difflib.get_close_matches(str(value), choices[key], n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(str(value), choices[key])
             raise ModelSettingError(
                 f"model {name!r}: {key}={value!r} is not one of {', '.join(choices[key])}{hint}")
     config = config_cls(vocab_size=vocab_size, **settings)

@@ -24,11 +24,21 @@ def full(pattern):
     return lambda s: re.fullmatch(pattern, s) is not None
 
 
+def blocks(s: str) -> list[tuple[str, bool]]:
+    """The maximal runs of ``s`` as (symbol, odd length?)."""
+    return [(ch, len(list(run)) % 2 == 1) for ch, run in itertools.groupby(s)]
+
+
 def tomita3(s: str) -> bool:
-    """No odd block of 1s followed, anywhere later, by an odd block of 0s (maximal runs)."""
+    """The 2020 paper's reading: no odd block of 1s *immediately* followed by an odd block of 0s."""
+    b = blocks(s)
+    return not any(x == ("1", True) and y == ("0", True) for x, y in zip(b, b[1:]))
+
+
+def tomita3_weiss(s: str) -> bool:
+    """Weiss et al. 2018's reading: no odd block of 1s followed, anywhere later, by an odd 0-block."""
     pending = False
-    for ch, run in itertools.groupby(s):
-        odd = len(list(run)) % 2 == 1
+    for ch, odd in blocks(s):
         if ch == "1" and odd:
             pending = True
         elif ch == "0" and odd and pending:
@@ -100,7 +110,8 @@ B5 = {"0": 0, "1": 0, "~": 1, "+": 2, "<": 3, "*": 4, "-": 5}
 # member within the length bound (e.g. dyck-2: 2 + 1 token + 3 closers <= 7).
 PREDICATES = {
     "tomita-1": (full("1*"), 12, 6), "tomita-2": (full("(10)*"), 12, 6),
-    "tomita-3": (tomita3, 12, 6), "tomita-4": (lambda s: "000" not in s, 12, 6),
+    "tomita-3": (tomita3, 12, 6), "tomita-3-weiss": (tomita3_weiss, 12, 6),
+    "tomita-4": (lambda s: "000" not in s, 12, 6),
     "tomita-5": (lambda s: s.count("0") % 2 == 0 and s.count("1") % 2 == 0, 12, 6),
     "tomita-6": (lambda s: (s.count("0") - s.count("1")) % 3 == 0, 12, 6),
     "tomita-7": (full("0*1*0*1*"), 12, 6), "parity": (lambda s: s.count("1") % 2 == 0, 12, 6),
@@ -304,10 +315,32 @@ def test_crossing_interleavings_are_shuffle_members():
     assert L.accepts("([)]") and L.accepts("[(])") and not L.accepts("(]")
 
 
-def test_tomita3_differs_from_the_2020_papers_dfa():
-    """The paper's code forgets an odd block of 1s after an even block of 0s."""
-    L = langlab.load_language("tomita-3")
-    assert not L.accepts("100110") and not L.accepts("11011100110") and L.accepts("110000011100001")
+def test_the_two_tomita3_readings_differ_exactly_where_the_odd_0_block_comes_later():
+    """``tomita-3-weiss`` is a subset of ``tomita-3``; a string is in the difference iff some odd
+    1-block is followed later by an odd 0-block but no odd 1-block is followed immediately by one.
+    The shortest such string, and the only one of length 6, is ``100110``."""
+    paper, weiss = langlab.load_language("tomita-3"), langlab.load_language("tomita-3-weiss")
+
+    def later_but_not_immediately(s):
+        b = blocks(s)
+        odd1 = [i for i, x in enumerate(b) if x == ("1", True)]
+        odd0 = [j for j, x in enumerate(b) if x == ("0", True)]
+        return (any(i < j for i in odd1 for j in odd0)
+                and not any(i + 1 == j for i in odd1 for j in odd0))
+
+    diff = []
+    for s in all_strings(("0", "1"), 12):
+        assert not weiss.accepts(s) or paper.accepts(s), s
+        if paper.accepts(s) != weiss.accepts(s):
+            diff.append(s)
+        assert (paper.accepts(s) and not weiss.accepts(s)) == later_but_not_immediately(s), s
+    assert min(map(len, diff)) == 6
+    assert [s for s in diff if len(s) == 6] == ["100110"]
+    for name, accepts_100110 in (("tomita-3", True), ("tomita-3-weiss", False)):
+        L = langlab.load_language(name)
+        assert L.accepts("100110") == accepts_100110
+        assert "100110" in (L.examples_accept if accepts_100110 else L.examples_reject)
+        assert "100110" in L.description
 
 
 def test_bad_parameters_are_clear_errors():

@@ -20,34 +20,34 @@ import time
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    key        TEXT PRIMARY KEY,   -- hash of the job's full description
-    language   TEXT NOT NULL,
-    model      TEXT NOT NULL,      -- registry name
-    column     TEXT NOT NULL,      -- the table's column (model label)
-    config_id  TEXT NOT NULL,      -- the grid point (everything but the seed)
-    seed       INTEGER NOT NULL,
-    status     TEXT NOT NULL,      -- done | failed
-    error      TEXT,               -- the reason, for failed runs
-    settings   TEXT,               -- JSON: model settings of this grid point
-    training   TEXT,               -- JSON: training settings of this grid point
-    metrics    TEXT,               -- JSON: {split name: {metric: value}}
-    data       TEXT,               -- JSON: {split name: {n, n_distinct, notes}}
-    n_params   INTEGER,
-    steps      INTEGER,
-    best_step  INTEGER,
-    wall_s     REAL,
-    timings    TEXT,               -- JSON: seconds spent in data, training, evaluation
-    version    TEXT,               -- langlab version
-    finished_at REAL
-);
-"""
-
-JSON_COLUMNS = ("settings", "training", "metrics", "data", "timings")
-COLUMNS = ("key", "language", "model", "column", "config_id", "seed", "status", "error",
-           "settings", "training", "metrics", "data", "n_params", "steps", "best_step", "wall_s",
-           "timings", "version", "finished_at")
+# The one list of the store's columns: (name, SQL type, JSON-encoded?, what it holds).
+COLUMN_SPECS: tuple[tuple[str, str, bool, str], ...] = (
+    ("key", "TEXT PRIMARY KEY", False, "hash of the job's full description"),
+    ("language", "TEXT NOT NULL", False, "language name (or file)"),
+    ("model", "TEXT NOT NULL", False, "registry name"),
+    ("column", "TEXT NOT NULL", False, "the table's column (model label)"),
+    ("config_id", "TEXT NOT NULL", False, "the grid point (everything but the seed)"),
+    ("seed", "INTEGER NOT NULL", False, "training seed"),
+    ("status", "TEXT NOT NULL", False, "done | failed"),
+    ("error", "TEXT", False, "the reason, for failed runs"),
+    ("settings", "TEXT", True, "model settings of this grid point"),
+    ("training", "TEXT", True, "training settings of this grid point"),
+    ("metrics", "TEXT", True, "{split name: {metric: value}}"),
+    ("data", "TEXT", True, "{split name: {n, n_distinct, notes}}"),
+    ("n_params", "INTEGER", False, "parameters, model and head"),
+    ("steps", "INTEGER", False, "optimizer steps taken"),
+    ("best_step", "INTEGER", False, "step of the selected checkpoint"),
+    ("wall_s", "REAL", False, "seconds, the whole run"),
+    ("timings", "TEXT", True, "seconds spent in data, training, evaluation"),
+    ("version", "TEXT", False, "langlab version"),
+    ("finished_at", "REAL", False, "unix time"),
+    ("fingerprint", "TEXT", False, "numbers version of the code (langlab.harness.fingerprint)"),
+    ("code_hash", "TEXT", False, "hash of the number-deciding source files"),
+)
+COLUMNS = tuple(c[0] for c in COLUMN_SPECS)
+JSON_COLUMNS = tuple(c[0] for c in COLUMN_SPECS if c[2])
+SCHEMA = ("CREATE TABLE IF NOT EXISTS runs (\n"
+          + ",\n".join(f"    {name} {sql}" for name, sql, _, _ in COLUMN_SPECS) + "\n);")
 
 
 class Store:
@@ -68,6 +68,14 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        present = self._present()
+        for name, sql, _, _ in COLUMN_SPECS:  # a store written before a column existed
+            if name not in present:
+                with self.db:
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {sql}")
+
+    def _present(self) -> set[str]:
+        return {r[1] for r in self.db.execute("PRAGMA table_info(runs)")}
 
     def record(self, row: dict[str, Any]) -> None:
         """Insert (or replace) one finished run atomically."""
@@ -86,7 +94,8 @@ class Store:
         return {k for (k,) in self.db.execute("SELECT key FROM runs")}
 
     def rows(self, status: str | None = None) -> list[dict[str, Any]]:
-        query = f"SELECT {', '.join(COLUMNS)} FROM runs"
+        present = self._present()
+        query = "SELECT " + ", ".join(c if c in present else f"NULL AS {c}" for c in COLUMNS) + " FROM runs"
         args: tuple = ()
         if status:
             query += " WHERE status = ?"

@@ -185,7 +185,10 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
         row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
     finally:
         log.removeHandler(handler)
+    from langlab.harness.fingerprint import code_hash, fingerprint
+
     row["log"] = buffer.getvalue()
     row["timings"] = timings
+    row["fingerprint"], row["code_hash"] = fingerprint(), code_hash()
     row["wall_s"] = time.monotonic() - t0
     return row

@@ -63,6 +63,7 @@ class Entry:
     expected: int  # runs the suite asks for (grid points x seeds)
     stored: int  # runs in the store (done or failed)
     reference: Published | None = None
+    stale: int = 0  # stored runs written by code with another fingerprint
 
     @property
     def status(self) -> str:
@@ -97,6 +98,8 @@ class Report:
     entries: dict[tuple[str, str], Entry]
     data_notes: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # done, failed, pending, total
+    # runs whose fingerprint is not the running code's: (language, column, seed, fingerprint)
+    stale: list[tuple[str, str, int, str | None]] = field(default_factory=list)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -137,6 +140,7 @@ def _data_notes(rows: list[dict], sizes: dict[str, int]) -> list[dict]:
 
 def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     """Read ``suite.yaml``, ``results.sqlite`` and ``run.json`` of a run folder into a Report."""
+    from langlab.harness.fingerprint import fingerprint
     from langlab.harness.store import Store
     from langlab.harness.suite import expand, load_suite
     from langlab.languages.registry import load_language
@@ -171,6 +175,12 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     for r in rows:
         stored[(r["language"], r["column"])] = stored.get((r["language"], r["column"]), 0) + 1
 
+    current = fingerprint()
+    stale = sorted((r["language"], r["column"], r["seed"], r.get("fingerprint")) for r in rows
+                   if r.get("fingerprint") != current)
+    stale_in: dict[tuple[str, str], int] = {}
+    for lang, col, _, _ in stale:
+        stale_in[(lang, col)] = stale_in.get((lang, col), 0) + 1
     classes, entries = {}, {}
     comparable = suite.task.name == TASK  # the published numbers are next-symbol results
     for lang in languages:
@@ -180,7 +190,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
             entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
                                          expected.get((lang, col), 0), stored.get((lang, col), 0),
                                          published(lang, model, language.tags)
-                                         if comparable else None)
+                                         if comparable else None,
+                                         stale_in.get((lang, col), 0))
     done = sum(r["status"] == "done" for r in rows)
     return Report(
         name=suite.name, description=suite.description.strip(), protocol=_protocol(suite),
@@ -189,4 +200,5 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         bins=[b.name for b in suite.split.test], entries=entries,
         data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()}),
         counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
-                "pending": len(jobs) - len(rows)})
+                "pending": len(jobs) - len(rows)},
+        stale=stale)

@@ -19,6 +19,7 @@ from langlab.report.build import Entry, Report, generalizes
 
 DASH = "—"
 DISAGREE = "⚠"
+STALE = "‡"
 
 
 def pct(x: float) -> str:
@@ -53,6 +54,8 @@ def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
             view["notes"].append(f"n={stats.n}")
     if cell and cell.failed and entry.status != "failed":
         view["notes"].append(f"{cell.failed} failed")
+    if entry.stale:
+        view["notes"].append(f"{STALE} {entry.stale} stale")
     ref = entry.reference.values.get(split) if entry.reference else None
     if ref is not None:
         view["ref"], view["claim"] = pct(ref), entry.reference.claim
@@ -97,7 +100,9 @@ def header(report: Report) -> list[tuple[str, str]]:
                       "(never a test bin)"),
         ("training", training),
         ("models", models),
-        ("runs", f"{c['done']} done, {c['failed']} failed, {c['pending']} pending of {c['total']}"),
+        ("runs", f"{c['done']} done, {c['failed']} failed, {c['pending']} pending of {c['total']}"
+                 + (f"; {STALE} {len(report.stale)} stale (written by code with another "
+                    "fingerprint: see Stale runs)" if report.stale else "")),
         ("langlab", version),
         ("machine", machine or "unknown (no run.json)"),
         ("wall time", wall),
@@ -158,8 +163,24 @@ def table_md(report: Report, plots: dict | None = None) -> str:
         lines += [f"- `{_md_escape(lang)}`: [accuracy by length]({by_lang[lang]['svg']})"
                   for lang in report.languages if lang in by_lang]
         lines.append("")
-    lines += _md_failures(report) + _md_data_notes(report) + _md_sources(report)
+    lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
+              + _md_sources(report))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_stale(report: Report) -> list[str]:
+    if not report.stale:
+        return []
+    from langlab.harness.fingerprint import fingerprint
+
+    out = ["## Stale runs", "",
+           f"These stored runs were written by code whose numbers version is not the running "
+           f"code's ({fingerprint()}), so rerunning the suite may not give their numbers. "
+           "Delete them from `results.sqlite` and rerun the suite into this folder to "
+           "regenerate them.", ""]
+    out += [f"- `{_md_escape(lang)}` × {col}, seed {seed}: fingerprint {fp or 'none recorded'}"
+            for lang, col, seed, fp in report.stale]
+    return out + [""]
 
 
 def _md_failures(report: Report) -> list[str]:
@@ -245,6 +266,9 @@ def results_json(report: Report) -> str:
            "columns": [{"column": c, "model": m} for c, m in report.columns],
            "classes": [{"class": c, "languages": ls} for c, ls in report.groups()],
            "cells": cells, "data_notes": report.data_notes}
+    if report.stale:  # absent when every row matches the running code
+        doc["stale"] = [{"language": lang, "column": col, "seed": seed, "fingerprint": fp}
+                        for lang, col, seed, fp in report.stale]
     return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -1,0 +1,149 @@
+"""The reproduction guard: committed results reproduce with the code that ships them.
+
+``tests/test_committed_reports.py`` checks that a report's tables follow from its stored rows.
+This file checks that the rows follow from the code: for every committed report it reruns a
+few cheap runs from the report's own ``suite.yaml`` and compares every number the run stores
+(every split's metrics and per-length counts exactly, the validation loss to a relative 1e-5, and
+the step counts exactly). A change that alters what a run computes fails here, naming the report, the run
+and what to regenerate.
+
+The runs are chosen deterministically: per report, the cheapest finished run of each table
+column (model family) by stored wall time, within a budget of stored seconds per report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPORTS = Path(__file__).resolve().parent.parent / "reports"
+COMMITTED = sorted(p.parent for p in REPORTS.glob("*/suite.yaml"))
+BUDGET_S = 30.0  # stored wall seconds of reruns per report
+
+
+def cheap_runs(folder: Path, budget_s: float = BUDGET_S) -> list[dict]:
+    """The rows to rerun: the cheapest done row of each column, cheapest columns first, while
+    the stored wall time stays within ``budget_s`` (the first one always counts)."""
+    from langlab.harness.store import Store
+
+    store = Store(folder / "results.sqlite", readonly=True)
+    try:
+        rows = store.rows(status="done")
+    finally:
+        store.close()
+    best: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: (r["wall_s"], r["key"])):
+        best.setdefault(r["column"], r)
+    chosen, spent = [], 0.0
+    for r in sorted(best.values(), key=lambda r: (r["wall_s"], r["key"])):
+        if chosen and spent + r["wall_s"] > budget_s:
+            break
+        chosen.append(r)
+        spent += r["wall_s"]
+    return chosen
+
+
+# A mean loss is a float32 sum whose last bits depend on memory alignment inside the
+# process (SIMD reductions), so the same weights can give a loss that differs in the 8th digit
+# between a suite worker and this test. Losses are compared to this relative tolerance; every
+# count and accuracy exactly.
+LOSS_RTOL = 1e-5
+
+
+def differences(committed: dict, rerun: dict, prefix: str = "") -> list[str]:
+    """Every leaf where two nested dicts differ, as ``path: committed != rerun``."""
+    out = []
+    for k in sorted(set(committed) | set(rerun), key=str):
+        a, b = committed.get(k, "<missing>"), rerun.get(k, "<missing>")
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += differences(a, b, f"{prefix}{k}.")
+        elif k == "loss" and isinstance(a, float) and isinstance(b, float):
+            if abs(a - b) > LOSS_RTOL * max(abs(a), abs(b)):
+                out.append(f"{prefix}{k}: committed {a!r} != rerun {b!r}")
+        elif a != b:
+            out.append(f"{prefix}{k}: committed {a!r} != rerun {b!r}")
+    return out
+
+
+def _jobs(folder: Path) -> dict:
+    from langlab.harness.suite import expand, load_suite
+
+    suite = load_suite(folder / "suite.yaml")
+    return suite, {j.key: j for j in expand(suite)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: p.name)
+def test_committed_runs_reproduce(folder, tmp_path):
+    import json
+
+    from langlab.harness.train import run_one
+
+    suite, jobs = _jobs(folder)
+    rows = cheap_runs(folder)
+    assert rows, f"reports/{folder.name}: no finished run to rerun"
+    regenerate = (f"if the change is intended, bump NUMBERS_VERSION in "
+                  f"langlab/harness/fingerprint.py and regenerate reports/{folder.name}: "
+                  f"langlab run reports/{folder.name}/suite.yaml --out NEW_DIR, then "
+                  f"langlab report NEW_DIR, and commit NEW_DIR's results.sqlite, run.json and "
+                  f"report files into reports/{folder.name}/")
+    problems = []
+    for row in rows:
+        what = f"{row['language']} × {row['column']} seed {row['seed']} (key {row['key']})"
+        job = jobs.get(row["key"])
+        if job is None:
+            problems.append(f"{what}: the suite no longer expands to this run's key (the job "
+                            "description changed, so `langlab run` would not find it)")
+            continue
+        new = run_one(job, str(tmp_path / "cache"), suite.selection)
+        assert new["status"] == "done", f"{what}: rerun failed: {new.get('error')}"
+        # JSON round trip: the store keeps floats as JSON, so compare what would be stored
+        new_metrics = json.loads(json.dumps(new["metrics"], sort_keys=True))
+        diff = differences(row["metrics"], new_metrics)
+        diff += [f"{k}: committed {row[k]} != rerun {new[k]}" for k in ("steps", "best_step")
+                 if row[k] != new[k]]
+        if diff:
+            problems.append(f"{what}: " + "; ".join(diff[:4])
+                            + (f"; and {len(diff) - 4} more" if len(diff) > 4 else ""))
+    assert not problems, (f"reports/{folder.name} does not reproduce with this code:\n  "
+                          + "\n  ".join(problems) + f"\n{regenerate}")
+
+
+@pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: p.name)
+def test_committed_rows_carry_the_running_fingerprint(folder):
+    from langlab.harness.fingerprint import fingerprint
+    from langlab.harness.store import Store
+
+    store = Store(folder / "results.sqlite", readonly=True)
+    try:
+        rows = store.rows()
+    finally:
+        store.close()
+    other = sorted({r.get("fingerprint") for r in rows} - {fingerprint()}, key=str)
+    assert not other, (f"reports/{folder.name}: rows with fingerprint {other}, the code is "
+                       f"{fingerprint()}; regenerate the report (see test_committed_runs_reproduce)")
+
+
+def test_differences_names_every_changed_leaf():
+    a = {"test-1-50": {"accuracy": 1.0, "by_length": {"3": 0.5}}, "validation": {"loss": 0.1}}
+    b = {"test-1-50": {"accuracy": 1.0, "by_length": {"3": 0.75}}, "validation": {"loss": 0.2}}
+    assert differences(a, b) == ["test-1-50.by_length.3: committed 0.5 != rerun 0.75",
+                                 "validation.loss: committed 0.1 != rerun 0.2"]
+    assert differences(a, a) == []
+    near = {"validation": {"loss": 0.1 * (1 + LOSS_RTOL / 2)}}
+    assert differences({"validation": {"loss": 0.1}}, near) == []
+
+
+def test_cheap_runs_pick_one_per_column_within_budget(tmp_path):
+    from langlab.harness.store import Store
+
+    st = Store(tmp_path / "results.sqlite")
+    for i, (col, wall) in enumerate([("rnn", 5.0), ("rnn", 1.0), ("lstm", 2.0), ("tf", 40.0)]):
+        st.record({"key": f"k{i}", "language": "parity", "model": col, "column": col,
+                   "config_id": "c", "seed": i, "status": "done", "wall_s": wall,
+                   "metrics": {}})
+    st.close()
+    picked = cheap_runs(tmp_path, budget_s=10.0)
+    assert [(r["column"], r["wall_s"]) for r in picked] == [("rnn", 1.0), ("lstm", 2.0)]
+    assert [r["column"] for r in cheap_runs(tmp_path, budget_s=0.5)] == ["rnn"]

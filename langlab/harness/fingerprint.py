@@ -9,7 +9,7 @@ Two values go into the store beside the langlab version:
   whenever dataset generation changes. ``langlab report`` marks every row whose fingerprint is
   not the running code's.
 - ``code_hash``: a hash of the source of every module that decides a run's numbers (data,
-  languages, models, tasks, the training loop). It changes with any edit, refactors included,
+  languages and their YAML files, models, tasks, the training loop). It changes with any edit, refactors included,
   so it is a diagnostic ("which code wrote this row?"), not a verdict.
 
 What keeps ``fingerprint`` honest is the reproduction guard (``tests/test_reproduce.py``): it
@@ -34,7 +34,7 @@ NUMBERS_VERSION = 1
 
 _ROOT = Path(__file__).resolve().parents[1]
 # The code paths that decide a run's numbers, relative to the package.
-NUMBER_PATHS = ("data", "languages", "models", "tasks", "tasks.py", "harness/train.py")
+NUMBER_PATHS = ("data", "languages", "grammars", "models", "tasks", "tasks.py", "harness/train.py")
 
 
 def fingerprint() -> str:
@@ -48,7 +48,8 @@ def code_hash() -> str:
     h = hashlib.sha256()
     for rel in NUMBER_PATHS:
         path = _ROOT / rel
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else []
+        files = (sorted(f for f in path.rglob("*") if f.suffix in (".py", ".yaml"))
+                 if path.is_dir() else [path] if path.is_file() else [])
         for f in files:
             h.update(str(f.relative_to(_ROOT)).encode())
             h.update(f.read_bytes())

@@ -96,20 +96,15 @@ def register(app: typer.Typer) -> None:
     ):
         """Train one model on one language. Extra --key=value set model settings (--hidden=64)
         or suite fields (--training.epochs=5, --split.train.size=2000)."""
-        import yaml
-
         from langlab.harness.execute import run_suite
-        from langlab.harness.suite import Suite, with_overrides
+        from langlab.harness.suite import Suite, parse_overrides, with_overrides
 
         settings, suite_overrides = {}, []
-        for item in ctx.args:
-            key, sep, raw = item.lstrip("-").partition("=")
-            if not sep:
-                raise LanglabError(f"option {item!r} is not of the form --key=value")
+        for key, value in parse_overrides(ctx.args):
             if key.startswith(SECTIONS):
-                suite_overrides.append(item)
+                suite_overrides.append((key, value))
             else:
-                settings[key.replace("-", "_")] = yaml.safe_load(raw)
+                settings[key.replace("-", "_")] = value
         from pydantic import ValidationError
 
         try:

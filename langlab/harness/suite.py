@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -105,21 +106,40 @@ def _digest(obj: Any) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def apply_overrides(data: dict, overrides: list[str]) -> dict:
-    """Apply ``key.sub=value`` overrides (values parsed as YAML scalars) to a suite dict."""
+def parse_overrides(items: Iterable[str]) -> list[tuple[str, Any]]:
+    """Command-line ``--key.sub=value`` items as (dotted key, value) pairs; a value is read as
+    YAML. The one parser of overrides, for ``langlab run`` and ``langlab train`` alike.
+
+    >>> parse_overrides(["--training.epochs=3", "--split.test=[{lo: 9, hi: 12}]", "--act=tanh"])
+    [('training.epochs', 3), ('split.test', [{'lo': 9, 'hi': 12}]), ('act', 'tanh')]
+    """
     import yaml
 
-    for item in overrides:
+    pairs = []
+    for item in items:
         key, sep, raw = item.lstrip("-").partition("=")
-        if not sep:
-            raise SpecError(f"override {item!r} is not of the form --key=value")
+        ok = bool(sep) and all(key.split("."))  # no '=', or an empty key or key part: malformed
+        try:
+            value = yaml.safe_load(raw) if ok else None
+        except yaml.YAMLError:
+            ok = False
+        if not ok:
+            raise SpecError(f"override {item!r} is not of the form --key=value "
+                            "(value written as in YAML, e.g. --training.epochs=5)")
+        pairs.append((key, value))
+    return pairs
+
+
+def apply_overrides(data: dict, overrides: list[tuple[str, Any]]) -> dict:
+    """Set each ``(dotted key, value)`` of :func:`parse_overrides` in a suite dict."""
+    for key, value in overrides:
         node = data
         parts = key.split(".")
         for p in parts[:-1]:
             node = node.setdefault(p, {})
             if not isinstance(node, dict):
-                raise SpecError(f"override {item!r}: {p!r} is not a section")
-        node[parts[-1]] = yaml.safe_load(raw)
+                raise SpecError(f"override '--{key}': {p!r} is not a section")
+        node[parts[-1]] = value
     return data
 
 
@@ -137,7 +157,7 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
     except ValidationError as exc:
         raise pydantic_error(doc, exc, model=Suite, what="suite") from None
     if overrides:
-        suite = with_overrides(suite, overrides)
+        suite = with_overrides(suite, parse_overrides(overrides))
     if check_models:
         from langlab import build_model
         from langlab.errors import LanglabError
@@ -152,8 +172,8 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
     return suite
 
 
-def with_overrides(suite: Suite, overrides: list[str]) -> Suite:
-    """``suite`` with ``--key.sub=value`` overrides applied on top of every default, so that
+def with_overrides(suite: Suite, overrides: list[tuple[str, Any]]) -> Suite:
+    """``suite`` with (dotted key, value) overrides applied on top of every default, so that
     ``--split.train.size=200`` changes one field of the default training bin."""
     data = apply_overrides(suite.model_dump(mode="json"), list(overrides))
     try:

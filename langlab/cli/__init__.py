@@ -2,7 +2,7 @@
 
 Each area owns one module that adds its commands with ``register(app)``: ``languages_cmd``
 (languages, show, sample, check), ``validate_cmd`` (validate), ``data_cmd`` (data),
-``run_cmd`` (run, train, status), ``report_cmd`` (report). Commands import heavy libraries
+``models_cmd`` (models), ``run_cmd`` (run, train, status), ``report_cmd`` (report). Commands import heavy libraries
 (torch, ray) inside their bodies so that ``langlab --help`` stays fast.
 
 Every :class:`~langlab.errors.LanglabError` is printed as its one-line message (plus source line
@@ -26,14 +26,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-COMMAND_MODULES = ("languages_cmd", "validate_cmd", "data_cmd", "run_cmd", "report_cmd")
+COMMAND_MODULES = tuple(f"langlab.cli.{m}" for m in (
+    "languages_cmd", "validate_cmd", "data_cmd", "models_cmd", "run_cmd", "report_cmd"))
 
-for _mod in COMMAND_MODULES:
-    try:
-        importlib.import_module(f"langlab.cli.{_mod}").register(app)
-    except ModuleNotFoundError as exc:  # an area not written yet
-        if exc.name != f"langlab.cli.{_mod}":
-            raise
+
+def add_commands(app: typer.Typer, modules: tuple[str, ...] = COMMAND_MODULES) -> None:
+    """Import each command module and let it add its commands. A module that is missing or
+    fails to import raises: a command never disappears from ``langlab --help`` silently."""
+    for name in modules:
+        importlib.import_module(name).register(app)
+
+
+add_commands(app)
 
 
 def main() -> None:

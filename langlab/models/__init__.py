@@ -19,9 +19,11 @@ from typing import Any
 from langlab.errors import UnknownNameError
 
 from langlab.models import recurrent, ssm, stack_rnn, transformer  # noqa: F401  (they register)
-from langlab.models.common import Encoder, ModelSettingError, build, parse_params, registered
+from langlab.models.common import (Encoder, ModelSettingError, Setting, build, parse_params,
+                                   registered, settings_of)
 
-__all__ = ["Encoder", "ModelSettingError", "build_model", "list_models", "model_class", "parse_params"]
+__all__ = ["Encoder", "ModelSettingError", "Setting", "build_model", "list_models", "model_class",
+           "parse_params", "settings_of"]
 
 
 def list_models() -> list[str]:

@@ -127,6 +127,40 @@ def make_config(cls: type[Encoder], vocab_size: int, settings: dict[str, Any]):
     return config
 
 
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One setting a model takes, as ``langlab models`` lists it."""
+
+    name: str
+    type: str                      # e.g. "int", "int or None", "str"
+    default: Any
+    choices: tuple[str, ...] = ()  # the only values allowed, when the config restricts them
+    note: str = ""
+
+
+def settings_of(cls: type[Encoder]) -> list[Setting]:
+    """The settings :func:`build_model` takes for ``cls``: the fields of its config in order
+    (``vocab_size`` comes from the data, so it is not one), then ``params``.
+
+    >>> from langlab.models import model_class
+    >>> [(s.name, s.type, s.default) for s in settings_of(model_class("lstm"))][:2]
+    [('hidden', 'int', 64), ('layers', 'int', 1)]
+    """
+    hints = typing.get_type_hints(cls.Config)
+    choices: dict[str, tuple[str, ...]] = getattr(cls.Config, "CHOICES", {})
+    out = []
+    for f in dataclasses.fields(cls.Config):
+        if not f.init or f.name == "vocab_size":
+            continue
+        default = None if f.default is dataclasses.MISSING else f.default
+        note = "the width that params sets" if f.name == cls.width_field else ""
+        out.append(Setting(f.name, _type_name(hints[f.name]), default, tuple(choices.get(f.name, ())), note))
+    out.append(Setting("params", "int or str", None,
+                       note=f"a parameter budget (64000, '64k', '1.5M'): sets {cls.width_field} "
+                            f"to meet it within {BUDGET_TOLERANCE:.0%}"))
+    return out
+
+
 def positive(name: str, **values: int | float) -> None:
     """Raise ModelSettingError unless every value is > 0 (helper for ``Config.check``)."""
     for key, value in values.items():

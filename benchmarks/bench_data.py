@@ -39,7 +39,8 @@ def child(name: str, task: str) -> dict:
 
     t0 = time.perf_counter()
     import langlab
-    from langlab.data import SplitSpec, build_dataset
+    from langlab.data import SplitSpec
+    from langlab.tasks import build_dataset
 
     lang = langlab.load_language(name)
     t1 = time.perf_counter()

@@ -10,7 +10,8 @@ import pytest
 MODULES = ["langlab.data", "langlab.data.spec", "langlab.data.allocate", "langlab.data.draw",
            "langlab.data.negatives", "langlab.data.nextsets", "langlab.data.tensors",
            "langlab.data.targets", "langlab.data.cache", "langlab.data.splits",
-           "langlab.data.export", "langlab.tasks"]
+           "langlab.data.export", "langlab.tasks", "langlab.tasks.base",
+           "langlab.tasks.next_symbol", "langlab.tasks.recognition"]
 
 
 @pytest.mark.parametrize("name", MODULES)

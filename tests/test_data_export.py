@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 import langlab
 from langlab.cli import app
-from langlab.data import LengthBin, SplitSpec, build_dataset
+from langlab.data import LengthBin, SplitSpec
+from langlab.tasks import build_dataset
 
 ARGS = ["--train", "1-10:60", "--validation", "1-10:12", "--test", "11-14:20", "--test", "15-18:9"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import langlab
-from langlab.data import LengthBin, SplitSpec, build_dataset
+from langlab.data import LengthBin, SplitSpec
+from langlab.tasks import build_dataset
 
 SPEC = SplitSpec(train=LengthBin(1, 16, 120), validation=LengthBin(1, 16, 24),
                  test=[LengthBin(1, 16, 30), LengthBin(17, 30, 30)])

@@ -8,10 +8,11 @@ from collections import Counter
 import pytest
 
 import langlab
-from langlab.data import LengthBin, SplitSpec, build_dataset
+from langlab.data import LengthBin, SplitSpec
 from langlab.data.negatives import _Maker
 from langlab.errors import LanglabError
 from langlab.languages.automaton import DFALanguage
+from langlab.tasks import build_dataset
 
 SPEC = SplitSpec(train=LengthBin(1, 10, 400), validation=LengthBin(1, 10, 60),
                  test=[LengthBin(1, 10, 100), LengthBin(11, 20, 101)])

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 import langlab
-from langlab.data import LengthBin, SplitSpec, build_dataset, make_spec
+from langlab.data import LengthBin, SplitSpec, make_spec
 from langlab.data.allocate import largest_remainder, water_fill
 from langlab.errors import LanglabError, UnknownNameError
 from langlab.languages.automaton import DFALanguage
 from langlab.languages.base import EOS, StateLanguage
+from langlab.tasks import build_dataset
 
 SMALL = SplitSpec(train=LengthBin(1, 12, 300), validation=LengthBin(1, 12, 60),
                   test=[LengthBin(1, 12, 80), LengthBin(13, 20, 80), LengthBin(21, 30, 50)])

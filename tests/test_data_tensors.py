@@ -7,9 +7,10 @@ import pytest
 import torch
 
 import langlab
-from langlab.data import LengthBin, SplitSpec, Vocab, build_dataset
+from langlab.data import LengthBin, SplitSpec, Vocab
 from langlab.data import cache as data_cache
 from langlab.languages.base import EOS
+from langlab.tasks import build_dataset
 
 SPEC = SplitSpec(train=LengthBin(1, 20, 300), validation=LengthBin(1, 20, 40),
                  test=[LengthBin(21, 40, 60)])

@@ -38,9 +38,10 @@ def register(app: typer.Typer) -> None:
             [], "--grammars", help="Extra folder of language YAML files."),
     ):
         """Build a dataset and write one JSON Lines file per split plus spec.yaml."""
-        from langlab.data import LengthBin, SplitSpec, build_dataset, make_spec
+        from langlab.data import LengthBin, SplitSpec, make_spec
         from langlab.data.export import export_dataset
         from langlab.languages.registry import load_language
+        from langlab.tasks import build_dataset, task_class
 
         lang = load_language(name, [str(g) for g in grammars] or None)
         default = SplitSpec()
@@ -49,8 +50,8 @@ def register(app: typer.Typer) -> None:
             validation=LengthBin.parse(validation) if validation else default.validation,
             test=[LengthBin.parse(t) for t in test] if test else default.test,
             distribution=distribution, seed=seed)
-        options = ({"aux_targets": aux_targets, "edit_fraction": edit_fraction}
-                   if task == "recognition" else {})
+        flags = {"aux_targets": aux_targets, "edit_fraction": edit_fraction}
+        options = {k: v for k, v in flags.items() if k in task_class(task).data_options}
         ds = build_dataset(lang, task, spec, target_mode=target_mode, cache_dir=cache_dir,
                            **options)
         export_dataset(ds, out)

@@ -9,9 +9,9 @@ string), each listed in output order (alphabet order, then ``"<eos>"``); it is `
 non-members and when the dataset was built without next-symbol targets.
 
 >>> import tempfile, json, langlab
->>> from langlab.data import LengthBin, SplitSpec, build_dataset
->>> ds = build_dataset("parity", "next-symbol", SplitSpec(train=LengthBin(1, 5, 10),
-...                    validation=LengthBin(1, 5, 4), test=[LengthBin(6, 8, 5)]))
+>>> from langlab.data import DataRequest, LengthBin, SplitSpec, make_dataset
+>>> ds = make_dataset("parity", DataRequest("next-symbol"), SplitSpec(train=LengthBin(1, 5, 10),
+...                   validation=LengthBin(1, 5, 4), test=[LengthBin(6, 8, 5)]))
 >>> out = tempfile.mkdtemp()
 >>> [p.name for p in export_dataset(ds, out)]
 ['train.jsonl', 'validation.jsonl', 'test-6-8.jsonl', 'spec.yaml']

@@ -1,9 +1,13 @@
-"""Building length-generalization datasets: ``build_dataset`` and the ``Dataset``/``Split`` types.
+"""Building length-generalization datasets: ``make_dataset`` and the ``Dataset``/``Split`` types.
+
+The data layer knows how to draw data, not which task wants what: a task (``langlab.tasks``)
+turns its options into a :class:`DataRequest` (with negatives or without, with next-symbol
+sets or without) and ``langlab.tasks.build_dataset`` passes it here.
 
 >>> import langlab
 >>> spec = SplitSpec(train=LengthBin(1, 10, 200), validation=LengthBin(1, 10, 20),
 ...                  test=[LengthBin(11, 20, 50)])
->>> ds = build_dataset(langlab.load_language("parity"), "next-symbol", spec)
+>>> ds = make_dataset(langlab.load_language("parity"), DataRequest("next-symbol"), spec)
 >>> list(ds.splits), len(ds.splits["train"]), ds.vocab.size
 (['train', 'validation', 'test-11-20'], 200, 4)
 >>> ex = ds.splits["test-11-20"].examples[0]
@@ -11,8 +15,9 @@
 (True, 1, True)
 
 Positives come from the plan of ``allocate`` (disjoint splits, distinct strings, lengths as
-uniform as the language allows) drawn by ``draw``; recognition adds length-matched negatives
-(``negatives``). Targets are computed once per distinct string with ``next_symbols_all``.
+uniform as the language allows) drawn by ``draw``; a request with ``negatives`` adds
+length-matched non-members (module ``negatives``). Targets are computed once per distinct string with
+``next_symbols_all``.
 """
 
 from __future__ import annotations
@@ -36,29 +41,24 @@ from langlab.data.tensors import Batch, SplitArrays, Vocab, encode_split, make_b
 from langlab.errors import LanglabError, UnknownNameError
 from langlab.languages.base import Language, Tokens
 
-TASKS = ("next-symbol", "recognition")
 TARGET_MODES = ("exact", "paper")
-# A suite gives one set of task options to both build_dataset and get_task, so each accepts
-# every option of its task and uses its own: the data options here, the head/loss options in
-# langlab.tasks. aux_targets: next-symbol sets on recognition positives (also switched on by
-# aux="next-symbol"); edit_fraction: the share of negatives made by editing a member.
-DATA_OPTIONS: dict[str, dict[str, Any]] = {
-    "next-symbol": {},
-    "recognition": {"aux_targets": False, "edit_fraction": 0.5},
-}
-HEAD_OPTIONS: dict[str, dict[str, Any]] = {
-    "next-symbol": {"threshold": 0.5},
-    "recognition": {"threshold": 0.5, "aux": "none", "aux_weight": 1.0},
-}
 
 
-def check_options(task: str, options: dict[str, Any]) -> None:
-    """Raise a LanglabError naming the first option ``task`` does not know."""
-    known = {**DATA_OPTIONS[task], **HEAD_OPTIONS[task]}
-    for k in options:
-        if k not in known:
-            raise LanglabError(f"unknown option {k!r} for task {task} "
-                               f"(options: {', '.join(known)})")
+@dataclass(frozen=True)
+class DataRequest:
+    """What a task asks of the data layer, its options already resolved and checked.
+
+    ``task`` and ``options`` (the task's data options) are recorded: in the dataset, its cache
+    key and its export. The rest says what to draw: ``negatives``, half of every split made of
+    non-members at the lengths of the members (``edit_fraction`` of them edits of a member);
+    ``next_sets``, the next-symbol sets of every member.
+    """
+
+    task: str
+    options: dict[str, Any] = field(default_factory=dict)
+    negatives: bool = False
+    next_sets: bool = True
+    edit_fraction: float = 0.5
 
 
 class Example(NamedTuple):
@@ -109,7 +109,8 @@ class Split:
 
 @dataclass
 class Dataset:
-    """All splits of one language for one task, in order: train, validation, tests."""
+    """All splits of one language for one task, in order: train, validation, tests.
+    ``options``: the task's data options, as its request gave them."""
 
     language: str
     task: str
@@ -127,74 +128,58 @@ class Dataset:
                  "n_distinct": s.n_distinct, "notes": list(s.notes)} for s in self.splits.values()]
 
 
-def build_dataset(lang: Language | str, task: str, spec: SplitSpec | None = None,
-                  target_mode: str = "exact", cache_dir: Path | str | None = None,
-                  **task_options: Any) -> Dataset:
-    """Build (or load from ``cache_dir``) the dataset of ``lang`` for ``task`` under ``spec``.
-
-    ``task``: ``"next-symbol"`` (every example a member, with its next-symbol sets) or
-    ``"recognition"`` (balanced members and non-members of matched lengths; options
-    ``aux_targets=False``, ``edit_fraction=0.5``). ``target_mode``: ``"exact"`` or ``"paper"``
-    (see :class:`~langlab.data.tensors.TargetConvention`). Options of the task's head and loss
-    (``threshold``, ``aux``, ``aux_weight``; see ``langlab.tasks``) are accepted and ignored,
-    except that ``aux="next-symbol"`` turns ``aux_targets`` on.
+def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | None = None,
+                 target_mode: str = "exact", cache_dir: Path | str | None = None) -> Dataset:
+    """Build (or load from ``cache_dir``) the dataset of ``lang`` that ``request`` asks for,
+    under ``spec``. ``target_mode``: ``"exact"`` or ``"paper"`` (see
+    :class:`~langlab.data.tensors.TargetConvention`). Most callers want
+    ``langlab.tasks.build_dataset(lang, task, spec, **options)``, which makes the request.
     """
     if isinstance(lang, str):
         from langlab.languages.registry import load_language
 
         lang = load_language(lang)
     spec = spec or SplitSpec()
-    options = _check(lang, task, spec, target_mode, task_options)
+    _check(lang, spec, target_mode)
     vocab = Vocab(lang.alphabet, convention(lang, target_mode))
-    key = _cache.dataset_key(lang, task, spec, target_mode, options)
-    path = None if cache_dir is None else _cache.cache_path(Path(cache_dir), lang, task, key)
+    key = _cache.dataset_key(lang, request.task, spec, target_mode, request.options)
+    path = (None if cache_dir is None
+            else _cache.cache_path(Path(cache_dir), lang, request.task, key))
     if path is not None and path.is_file():
         loaded = _cache.load(path)
         if loaded is not None and loaded[0].get("key") == key:
-            return _from_payload(lang, task, spec, target_mode, options, vocab, key, *loaded)
-    ds = _build(lang, task, spec, target_mode, options, vocab, key)
+            return _from_payload(lang, request, spec, target_mode, vocab, key, *loaded)
+    ds = _build(lang, request, spec, target_mode, vocab, key)
     if path is not None:
         _cache.save(path, *_to_payload(ds))
     return ds
 
 
-def _check(lang: Language, task: str, spec: SplitSpec, target_mode: str,
-           task_options: dict[str, Any]) -> dict[str, Any]:
-    if task not in TASKS:
-        raise UnknownNameError("task", task, list(TASKS))
+def _check(lang: Language, spec: SplitSpec, target_mode: str) -> None:
     if target_mode not in TARGET_MODES:
         raise UnknownNameError("target mode", target_mode, list(TARGET_MODES))
-    check_options(task, task_options)
-    defaults = DATA_OPTIONS[task]
-    options = {k: task_options.get(k, v) for k, v in defaults.items()}   # the data's own only
-    if task == "recognition":
-        options["aux_targets"] = (bool(options["aux_targets"])
-                                  or task_options.get("aux") == "next-symbol")
-        if not 0.0 <= float(options["edit_fraction"]) <= 1.0:
-            raise LanglabError("edit_fraction must be between 0 and 1")
     if spec.distribution not in lang.distributions:
         raise UnknownNameError(f"distribution of {lang.name}", spec.distribution,
                                sorted(lang.distributions))
-    return options
 
 
-def _build(lang: Language, task: str, spec: SplitSpec, target_mode: str,
-           options: dict[str, Any], vocab: Vocab, key: str) -> Dataset:
+def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: str,
+           vocab: Vocab, key: str) -> Dataset:
     bins = spec.bins()
-    recog = task == "recognition"
-    pos_sizes = {name: (b.size + 1) // 2 if recog else b.size for name, b in bins.items()}
+    balanced = request.negatives   # half members, half non-members of the same lengths
+    pos_sizes = {name: (b.size + 1) // 2 if balanced else b.size for name, b in bins.items()}
     caps = capacities(lang, bins, pos_sizes)
     plans = plan_splits(lang, bins, pos_sizes, caps, np.random.default_rng([spec.seed, 0, 0]))
     positives = draw_plans(lang, plans, caps, spec.distribution, spec.seed)
     negatives: dict[str, list[Tokens]] = {name: [] for name in bins}
-    if recog:
+    if balanced:
         want = {name: [len(s) for s in positives[name][:b.size - pos_sizes[name]]]
                 for name, b in bins.items()}
         negatives, neg_notes = draw_negatives(lang, want, bins, spec.distribution,
-                                              float(options["edit_fraction"]), spec.seed)
+                                              float(request.edit_fraction), spec.seed)
         for name, notes in neg_notes.items():
             plans[name].notes.extend(notes)
-    with_next = not recog or bool(options["aux_targets"])
+    with_next = request.next_sets
     table = SetTable(lang)
     memo: dict[Tokens, list[int]] = {}
     splits = {}
@@ -216,7 +201,8 @@ def _build(lang: Language, task: str, spec: SplitSpec, target_mode: str,
     khot = _khot(vocab, sets)
     out = {name: Split(name, b, b.size, distinct, plans[name].notes, arrays, vocab, sets, khot)
            for name, (b, arrays, distinct) in splits.items()}
-    return Dataset(lang.name, task, spec, target_mode, options, vocab, out, key)
+    return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab, out,
+                   key)
 
 
 def _verify(lang: Language, strings: list[Tokens]) -> None:
@@ -248,7 +234,7 @@ def _to_payload(ds: Dataset) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return meta, arrays
 
 
-def _from_payload(lang, task, spec, target_mode, options, vocab, key, meta, arrays) -> Dataset:
+def _from_payload(lang, request, spec, target_mode, vocab, key, meta, arrays) -> Dataset:
     sets = [frozenset(x) for x in meta["sets"]]
     khot = _khot(vocab, sets)
     bins = spec.bins()
@@ -259,5 +245,5 @@ def _from_payload(lang, task, spec, target_mode, options, vocab, key, meta, arra
         b = bins[m["name"]]
         splits[m["name"]] = Split(m["name"], b, b.size, m["n_distinct"], m["notes"], a, vocab,
                                   sets, khot)
-    return Dataset(lang.name, task, spec, target_mode, options, vocab, splits, key,
-                   from_cache=True)
+    return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab,
+                   splits, key, from_cache=True)

@@ -43,7 +43,8 @@ def _prepare(language: str, task: dict, split: dict, cache_dir: str | None,
     that cannot be built is left to its runs, which record the reason as failed runs."""
     _init_worker()
     from langlab import load_language
-    from langlab.data import SplitSpec, build_dataset
+    from langlab.data import SplitSpec
+    from langlab.tasks import build_dataset
 
     try:
         build_dataset(load_language(language, list(grammars)), task=task["name"],

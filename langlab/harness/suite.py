@@ -21,20 +21,59 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from langlab.data import SplitSpec
-from langlab.errors import SpecError
+from langlab.errors import LanglabError, SpecError, UnknownNameError
+from langlab.tasks import list_tasks, task_class
 from langlab.yamlio import pydantic_error, read_yaml
 
 Strict = ConfigDict(extra="forbid")
 
 
 class TaskConfig(BaseModel):
+    """The task and its options, checked against the task registry (``langlab.tasks``). The
+    options are kept as written, not filled with the task's defaults, so that the keys of
+    stored runs stay what they were."""
+
     model_config = Strict
-    name: Literal["next-symbol", "recognition"] = "next-symbol"
+    name: str = "next-symbol"
     target_mode: Literal["exact", "paper"] = "exact"
     options: dict[str, Any] = Field(default_factory=dict)  # passed to build_dataset/get_task
+
+    @field_validator("name")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        try:
+            task_class(name)
+        except UnknownNameError as exc:
+            raise _error("unknown_task", f"{exc} (tasks: {', '.join(list_tasks())})") from None
+        return name
+
+    @field_validator("options")
+    @classmethod
+    def _task_options(cls, options: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        if "name" not in info.data:  # the name's own error is reported
+            return options
+        task = task_class(info.data["name"])
+        # One option at a time first, so that the error can point at the option at fault.
+        for key, value in options.items():
+            try:
+                task.resolve({key: value})
+            except LanglabError as exc:
+                raise _error("task_option", str(exc), key=key,
+                             unknown=key not in task.defaults()) from None
+        try:
+            task.resolve(options)
+        except LanglabError as exc:
+            raise _error("task_option", str(exc)) from None
+        return options
+
+
+def _error(kind: str, message: str, **where: Any) -> PydanticCustomError:
+    """A pydantic error whose message is ``message`` as is; ``where`` travels in its context."""
+    return PydanticCustomError(kind, "{message}", {"message": message, **where})
 
 
 class ModelEntry(BaseModel):
@@ -155,7 +194,7 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
     try:
         suite = Suite.model_validate(doc.data)
     except ValidationError as exc:
-        raise pydantic_error(doc, exc, model=Suite, what="suite") from None
+        raise _suite_error(doc, exc) from None
     if overrides:
         suite = with_overrides(suite, parse_overrides(overrides))
     if check_models:
@@ -170,6 +209,17 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
                     field = "name" if "unknown model" in str(exc) else "settings"
                     raise doc.error(f"suite: models[{i}]: {exc}", ("models", i, field)) from None
     return suite
+
+
+def _suite_error(doc: Any, exc: ValidationError) -> SpecError:
+    """The first validation error at its place in the file; a task option's error points at
+    that option (its name when the name is unknown, else its value)."""
+    err = exc.errors()[0]
+    ctx = err.get("ctx") or {}
+    if err.get("type") == "task_option" and "key" in ctx:
+        at = ("task", "options", ctx["key"]) + (("__key__",) if ctx["unknown"] else ())
+        return doc.error(f"suite: task.options.{ctx['key']}: {err['msg']}", at)
+    return pydantic_error(doc, exc, model=Suite, what="suite")
 
 
 def with_overrides(suite: Suite, overrides: list[tuple[str, Any]]) -> Suite:

@@ -150,8 +150,8 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
     timings = {}
     try:
         from langlab import build_model, load_language
-        from langlab.data import SplitSpec, build_dataset
-        from langlab.tasks import get_task
+        from langlab.data import SplitSpec
+        from langlab.tasks import build_dataset, get_task
 
         lang = load_language(job.language, list(job.grammars))
         ds = build_dataset(lang, task=job.task["name"], spec=SplitSpec.model_validate(job.split),

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from langlab.harness.results import GENERALIZES
 from langlab.report.build import Report
+from langlab.tasks import task_class
 
 RC = {"svg.hashsalt": "langlab-report", "svg.fonttype": "none", "font.size": 8,
       "axes.spines.top": False, "axes.spines.right": False}
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
-YLABEL = {"next-symbol": "strings fully correct (%)", "recognition": "strings classified correctly (%)"}
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -91,7 +91,7 @@ def length_figure(report: Report, language: str):
                      for c, _ in report.columns)
     ax.set_xlabel(("string length" if per_length else "string length (points at test-bin midpoints)")
                   + "\nline: mean, band: ±sd, ×: max over seeds", fontsize=7)
-    ax.set_ylabel(YLABEL.get(report.protocol["task"], "accuracy (%)"))
+    ax.set_ylabel(task_class(report.protocol["task"]).score_axis)
     ax.set_title(f"{language}  ({report.classes[language]})", fontsize=9)
     ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
@@ -139,7 +139,7 @@ def heatmap_figure(report: Report):
     ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    title = f"max over seeds, {YLABEL.get(report.protocol['task'], 'accuracy (%)')}"
+    title = f"max over seeds, {task_class(report.protocol['task']).score_axis}"
     if any(e.reference for e in report.entries.values()):
         title += "\n(outlined: disagrees with the published number on generalization)"
     ax.set_title(title, fontsize=8)

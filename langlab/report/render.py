@@ -16,6 +16,7 @@ from pathlib import Path
 
 from langlab.harness.results import GENERALIZES
 from langlab.report.build import Entry, Report, generalizes
+from langlab.tasks import task_class
 
 DASH = "—"
 DISAGREE = "⚠"
@@ -111,13 +112,10 @@ def header(report: Report) -> list[tuple[str, str]]:
 
 SELECTION = {"validation-accuracy": "highest mean validation accuracy",
              "validation-loss": "lowest mean validation loss"}
-# What "accuracy" means, per task (the store's ``accuracy`` metric).
-METRIC = {"next-symbol": "percent of test strings whose every position is correct",
-          "recognition": "percent of test strings classified correctly (accept/reject)"}
 
 
 def legend(report: Report) -> str:
-    metric = METRIC.get(report.protocol["task"], "accuracy, percent")
+    metric = task_class(report.protocol["task"]).score_legend   # what "accuracy" means
     text = f"Each cell: the maximum over seeds in bold and, smaller, mean ± sd — {metric}. "
     if any(e.reference for e in report.entries.values()):
         text += (f"Published numbers stand beside ours (pub.: tabulated; claim: the paper's "

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from langlab.errors import LanglabError
+from langlab.harness.fingerprint import fingerprint
 from langlab.harness.store import Store
 from langlab.harness.suite import Suite, expand
 from langlab.reference import languages as reference_languages
@@ -53,7 +54,7 @@ def _fake_run(folder: Path, task: str = "next-symbol") -> list[dict]:
     for job in expand(suite):
         row = {"key": job.key, "language": job.language, "model": job.model, "column": job.column,
                "config_id": job.config_id, "seed": job.seed, "settings": job.settings,
-               "training": job.training, "finished_at": 1.0}
+               "training": job.training, "finished_at": 1.0, "fingerprint": fingerprint()}
         if (job.language, job.column) == ("tomita-4", "rnn"):
             continue  # pending: never ran
         if (job.language, job.column) == ("dyck-1", "rnn") or (
@@ -152,6 +153,26 @@ def test_markdown_shows_max_and_mean_sd(run):
     # classes: dyck-1 (counter) before tomita-4 (star-free) before parity (non-star-free)
     assert md.index("## counter") < md.index("`dyck-1`") < md.index("## regular star-free") \
         < md.index("`tomita-4`") < md.index("## regular non-star-free") < md.index("`parity`")
+
+
+def test_rows_of_other_code_are_marked_stale(tmp_path):
+    folder = tmp_path / "run"
+    rows = _fake_run(folder)
+    assert "Stale runs" not in (make_report(folder, out=tmp_path / "fresh") / "table.md").read_text()
+    old = next(r for r in rows if r["language"] == "parity" and r["column"] == "lstm"
+               and r["status"] == "done" and r["key"] != "not-this-suite")
+    store = Store(folder / "results.sqlite")
+    store.record({**old, "fingerprint": "n0.d0"})
+    store.close()
+    out = make_report(folder, out=tmp_path / "stale")
+    md = (out / "table.md").read_text()
+    assert "; ‡ 1 stale (written by code with another fingerprint" in md
+    assert f"- `parity` × lstm, seed {old['seed']}: fingerprint n0.d0" in md
+    parity = next(line for line in md.splitlines() if line.startswith("| `parity`"))
+    assert parity.count("‡ 1 stale") == 2  # both bins of the lstm column, no other cell
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["stale"] == [{"language": "parity", "column": "lstm", "seed": old["seed"],
+                             "fingerprint": "n0.d0"}]
 
 
 def test_header_states_protocol_machine_and_wall_time(run):

@@ -7,9 +7,9 @@ import torch
 from torch import nn
 
 import langlab
-from langlab.data import LengthBin, SplitSpec, build_dataset
+from langlab.data import LengthBin, SplitSpec
 from langlab.errors import LanglabError, UnknownNameError
-from langlab.tasks import RecognitionTask, get_task
+from langlab.tasks import RecognitionTask, build_dataset, get_task
 
 torch.set_num_threads(1)
 SPEC = SplitSpec(train=LengthBin(1, 12, 200), validation=LengthBin(1, 12, 40),
@@ -170,7 +170,7 @@ def test_task_errors(ds, parity):
         get_task("recognize", ds.vocab)
     with pytest.raises(LanglabError, match="unknown option 'aux' for task next-symbol"):
         get_task("next-symbol", ds.vocab, aux="lm")
-    with pytest.raises(UnknownNameError, match="auxiliary loss"):
+    with pytest.raises(LanglabError, match="aux='next' is not one of none, next-symbol, lm"):
         get_task("recognition", ds.vocab, aux="next")
     rec = build_dataset(parity, "recognition", SPEC)
     task = get_task("recognition", rec.vocab, aux="next-symbol")

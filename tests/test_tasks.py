@@ -183,12 +183,12 @@ def test_paper_conventions_by_language():
     from langlab.data.targets import convention
     from langlab.languages.automaton import DFALanguage
 
-    ones = DFALanguage("tomita-1", ("0", "1"), 0, {0}, {0: {"1": 0}})
+    ones = langlab.load_language("tomita-1")                       # paper_targets: no-eos
     assert convention(ones, "paper").columns == (0, 1)            # no end bit
     other = DFALanguage("mine", ("a", "b", "c"), 0, {0}, {0: {"a": 0}})
     assert convention(other, "paper").columns == (0, 1, 2, 3)     # everything, after symbols
     assert convention(other, "paper").first_position == 1
-    other.paper_targets = "membership"                              # a language may say so
+    other.paper_targets = "membership"                              # as a file may say
     assert convention(other, "paper").columns == (3,)
     other.paper_targets = "bits"
     with pytest.raises(LanglabError, match="paper_targets must be one of"):

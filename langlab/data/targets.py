@@ -17,11 +17,15 @@ outputs only after each symbol (positions 1..n, never the empty prefix), and
   same ``AAStarLanguage`` code as (aa)*), (abab)*, Boolean-3/5;
 - every other language: all columns (alphabet + EOS).
 
-The convention is a property of the paper's protocol, so it is listed here, by the paper's
-language names; a language may override it with an attribute ``paper_targets``.
+Which convention a language gets is a key of its own file, ``paper_targets: no-eos`` or
+``paper_targets: membership`` (absent: ``exact``, all columns), read into
+``Language.paper_targets``; the files of the languages named above carry it.
 
 >>> from langlab.languages.automaton import DFALanguage
 >>> L = DFALanguage("parity", ("0", "1"), 0, {0}, {0: {"0": 0, "1": 1}, 1: {"0": 1, "1": 0}})
+>>> convention(L, "paper")
+TargetConvention(mode='paper', columns=(0, 1, 2), first_position=1)
+>>> L.paper_targets = "membership"     # as its file says (grammars/parity.yaml)
 >>> convention(L, "paper")
 TargetConvention(mode='paper', columns=(2,), first_position=1)
 >>> convention(L, "exact")
@@ -32,24 +36,15 @@ from __future__ import annotations
 
 from langlab.data.tensors import TargetConvention
 from langlab.errors import LanglabError
-from langlab.languages.base import Language
-
-PAPER_TARGETS = {
-    **dict.fromkeys(("tomita-1", "tomita-2", "tomita-3", "tomita-4", "tomita-7", "dyck-1",
-                     "dyck-2", "dyck-3", "shuffle-2", "shuffle-4", "shuffle-6", "d-2", "d-3",
-                     "d-4", "d-12"), "no-eos"),
-    **dict.fromkeys(("parity", "tomita-5", "tomita-6", "aa-star", "aaaa-star", "abab-star",
-                     "boolean-3", "boolean-5"), "membership"),
-}
-KINDS = ("exact", "no-eos", "membership")
+from langlab.languages.base import PAPER_TARGETS, Language
 
 
 def paper_kind(lang: Language) -> str:
     """``"no-eos"``, ``"membership"`` or ``"exact"``: the paper's convention for ``lang``."""
-    kind = getattr(lang, "paper_targets", None) or PAPER_TARGETS.get(lang.name, "exact")
-    if kind not in KINDS:
-        raise LanglabError(f"{lang.name}: paper_targets must be one of {', '.join(KINDS)}, "
-                           f"not {kind!r}")
+    kind = lang.paper_targets
+    if kind not in PAPER_TARGETS:
+        raise LanglabError(f"{lang.name}: paper_targets must be one of "
+                           f"{', '.join(PAPER_TARGETS)}, not {kind!r}")
     return kind
 
 

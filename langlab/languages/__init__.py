@@ -1,6 +1,7 @@
 """Languages: one interface, a few engines, the families, and the loader of language files.
 
-- :mod:`.base`: the interface (:class:`~.base.Language`, :class:`~.base.StateLanguage`), ``EOS``.
+- :mod:`.base`: the interface (:class:`~.base.Language`, :class:`~.base.StateLanguage`,
+  :class:`~.base.ScanLanguage`), ``EOS``.
 - :mod:`.registry`: names → YAML files under ``grammars/``; :func:`~.registry.load_language`.
 - :mod:`.spec`: reading, checking and compiling a language file (``fields``, ``build``, ``model``).
 - Generic engines a file can name: :mod:`.regex` (regex → minimal DFA), :mod:`.automaton`

@@ -31,10 +31,9 @@ class DFALanguage(StateLanguage):
     """
 
     def __init__(self, name: str, alphabet: Sequence[str], start, accept: Iterable,
-                 delta: Mapping, *, level: str = "regular", tags: Iterable[str] = (),
-                 description: str = ""):
+                 delta: Mapping, *, level: str = "regular", description: str = ""):
         self.name, self.alphabet, self.level = name, tuple(alphabet), level
-        self.tags, self.description = frozenset(tags), description
+        self.description = description
         # Reachable states, numbered in BFS order from start.
         order, index = [start], {start: 0}
         i = 0
@@ -158,5 +157,7 @@ def dfa_from_language(lang: Language, max_states: int = 10_000) -> DFALanguage:
                     seen.add(r)
                     stack.append(r)
         delta[q] = row
-    return DFALanguage(lang.name, lang.alphabet, start, accept, delta, level=lang.level,
-                       tags=lang.tags, description=lang.description)
+    dfa = DFALanguage(lang.name, lang.alphabet, start, accept, delta, level=lang.level,
+                      description=lang.description)
+    dfa.tags, dfa.paper_targets = lang.tags, lang.paper_targets  # what its file said
+    return dfa

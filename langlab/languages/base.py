@@ -36,6 +36,8 @@ from langlab.errors import TokenError
 
 EOS = "<eos>"
 LEVELS = ("regular", "context-free", "context-sensitive")
+# What the 2020 paper's code scored per language (langlab.data.targets explains each).
+PAPER_TARGETS = ("exact", "no-eos", "membership")
 
 Tokens = tuple[str, ...]
 
@@ -65,7 +67,8 @@ class Language:
 
     Subclasses set ``name``, ``alphabet`` and ``level`` (class attributes or in ``__init__``) and
     implement ``accepts``, ``count``, ``sample`` and ``next_symbols``. ``tags`` is a set of
-    free-form labels ("counter", "star-free", "dyck", "bhattamishra2020", "flare", ...).
+    free-form labels ("counter", "star-free", "dyck", "bhattamishra2020", "flare", ...) and
+    ``paper_targets`` one of :data:`PAPER_TARGETS`; both come from the language's file.
     ``distributions`` names alternative (non-uniform) samplers, e.g. the 2020 paper's
     probabilistic grammar: ``{"paper": callable(n, rng) -> tuple | None}`` (see ``sample_from``).
     """
@@ -74,6 +77,7 @@ class Language:
     alphabet: Tokens = ()
     level: str = "regular"
     tags: frozenset[str] = frozenset()
+    paper_targets: str = "exact"
     description: str = ""
     reference: str = ""
     # Accepted and rejected examples, written as strings (checked by the contract tests).
@@ -188,6 +192,23 @@ class Language:
 
     def __repr__(self) -> str:
         return f"<Language {self.name} ({self.level}) over {' '.join(self.alphabet)}>"
+
+
+class ScanLanguage(Language):
+    """A language whose ``next_symbols_all`` is its one incremental pass over a string.
+
+    Its last set answers ``next_symbols``, and EOS in it ``accepts`` (override ``accepts`` where
+    a direct test is cheaper). Subclasses implement ``next_symbols_all``, ``count``, ``sample``.
+    """
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        raise NotImplementedError  # not Language's default, which asks next_symbols
+
+    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
+        return self.next_symbols_all(prefix)[-1]
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        return EOS in self.next_symbols_all(s)[-1]
 
 
 class StateLanguage(Language):

@@ -1,4 +1,5 @@
-"""Classic languages beyond context-free (and aⁿbᵐcⁿ⁺ᵐ): copy, marked copy, squares, powers of 2.
+"""Classic languages beyond context-free (and aⁿbᵐcⁿ⁺ᵐ): copy, marked copy, squares, powers of 2,
+and the marked transformations ``w # f(w)`` that marked copy and FLaRe's copy languages share.
 
 >>> Copy().accepts("abab"), MarkedCopy().accepts("ab#ab"), AnBmCnm().accepts("abcc")
 (True, True, True)
@@ -13,7 +14,7 @@ from math import isqrt
 
 import numpy as np
 
-from langlab.languages.base import EOS, Language, Tokens
+from langlab.languages.base import EOS, Language, ScanLanguage, Tokens
 
 
 def z_function(s: Sequence) -> list[int]:
@@ -52,7 +53,6 @@ class Copy(Language):
     name = "copy"
     alphabet = ("a", "b")
     level = "context-sensitive"
-    tags = frozenset({"context-sensitive"})
 
     def count(self, n: int) -> int:
         return 1 << (n // 2) if n >= 0 and n % 2 == 0 else 0
@@ -83,55 +83,85 @@ class Copy(Language):
         return self._DONE if self.accepts(prefix) else self._OPEN
 
 
-class MarkedCopy(Language):
-    """marked-copy: ``w # w`` for w in {a,b}*. ``count(2m + 1) = 2**m``.
+class MarkedTransform(ScanLanguage):
+    """``{ w # f(w) : w in symbols* }`` for a length-preserving ``f``: subclasses set
+    ``symbols`` (and ``marker``) and implement ``transform``.
 
-    Before ``#`` anything goes (a, b or #); after it the next symbol is forced: the next
-    symbol of w, or EOS once the copy is complete.
+    The string is determined by ``w`` and every ``w`` is allowed, so members have odd length
+    ``2k + 1``, ``count(2k + 1) = |symbols|^k`` and a uniform member is ``w # f(w)`` for a
+    uniform ``w``. Before the marker every symbol (and the marker) extends the prefix; after
+    it the next symbol is forced: the next one of ``f(w)``, or EOS once it is complete.
+    """
+
+    symbols: tuple[str, ...] = ("0", "1")
+    marker = "#"
+    level = "context-sensitive"
+
+    def __init__(self) -> None:
+        self.alphabet = (*self.symbols, self.marker)
+        self._before = frozenset(self.alphabet)  # any w-prefix extends, and # may come next
+
+    def transform(self, w: Tokens) -> Tokens:
+        raise NotImplementedError
+
+    def accepts(self, s: Sequence[str] | str) -> bool:
+        toks = self.tokenize(s)
+        if toks.count(self.marker) != 1:
+            return False
+        i = toks.index(self.marker)
+        return toks[i + 1:] == self.transform(toks[:i])
+
+    def count(self, n: int) -> int:
+        return len(self.symbols) ** (n // 2) if n >= 1 and n % 2 == 1 else 0
+
+    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        if n < 1 or n % 2 == 0:
+            return None
+        w = tuple(self.symbols[i] for i in rng.integers(0, len(self.symbols), size=n // 2))
+        return (*w, self.marker, *self.transform(w))
+
+    def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
+        """The shortest member starting with ``prefix``, or None when there is none."""
+        toks = self.tokenize(prefix)
+        if self.marker not in toks:
+            return (*toks, self.marker, *self.transform(toks))
+        i = toks.index(self.marker)
+        s = (*toks[:i + 1], *self.transform(toks[:i]))
+        return s if s[:len(toks)] == toks else None
+
+    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
+        toks = self.tokenize(s)
+        if self.marker not in toks:
+            return [self._before] * (len(toks) + 1)
+        i = toks.index(self.marker)
+        target = (*self.transform(toks[:i]), EOS)  # what must follow the marker, then the end
+        out = [self._before] * (i + 1)
+        for j in range(len(toks) - i):  # the set after toks[:i + 1 + j]
+            alive = j == 0 or toks[i + j] == target[j - 1]
+            if not alive:
+                return out + [frozenset()] * (len(toks) - i - j)
+            out.append(frozenset({target[j]}))
+        return out
+
+
+class MarkedCopy(MarkedTransform):
+    """marked-copy: ``w # w`` for w in {a,b}*. ``count(2m + 1) = 2**m``. The one
+    implementation of ``w # w``: FLaRe's Marked Copy is this over {0,1}
+    (:class:`langlab.languages.flare.copy.MarkedCopy`); both files carry the generic copy
+    pattern ``[w, "#", w]`` as its reference (tests/test_spec_agreement.py).
 
     >>> L = MarkedCopy()
     >>> L.accepts("ab#ab"), L.accepts("ab#ba"), sorted(L.next_symbols("ab#a"))
     (True, False, ['b'])
     """
 
-    name = "marked-copy"
-    alphabet = ("a", "b", "#")
-    level = "context-sensitive"
-    tags = frozenset({"context-sensitive"})
+    name, symbols = "marked-copy", ("a", "b")
 
-    def count(self, n: int) -> int:
-        return 1 << (n // 2) if n >= 1 and n % 2 == 1 else 0
-
-    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
-        if self.count(n) == 0:
-            return None
-        w = tuple(self.alphabet[x] for x in rng.integers(0, 2, size=n // 2).tolist())
-        return w + ("#",) + w
-
-    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
-        toks = self.tokenize(s)
-        free = frozenset(self.alphabet)
-        out, mark = [free], None
-        for i, t in enumerate(toks):
-            if mark is None:
-                if t == "#":
-                    mark = i
-                out.append(free if mark is None else frozenset({toks[0] if i > 0 else EOS}))
-                continue
-            j = i - mark - 1  # position in the copy
-            if j >= mark or t != toks[j]:
-                break
-            out.append(frozenset({toks[j + 1] if j + 1 < mark else EOS}))
-        return out + [frozenset()] * (len(toks) + 1 - len(out))
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        return EOS in self.next_symbols(s)
+    def transform(self, w: Tokens) -> Tokens:
+        return w
 
 
-class AnBmCnm(Language):
+class AnBmCnm(ScanLanguage):
     """anbmcnm: ``a^n b^m c^(n+m)`` with n, m ≥ 0 (ε included). Context-free, not merely
     context-sensitive: ``S -> a S c | T``, ``T -> b T c | ε``. ``count(2j) = j + 1``.
 
@@ -143,7 +173,6 @@ class AnBmCnm(Language):
     name = "anbmcnm"
     alphabet = ("a", "b", "c")
     level = "context-free"
-    tags = frozenset({"counter"})
 
     def count(self, n: int) -> int:
         return n // 2 + 1 if n >= 0 and n % 2 == 0 else 0
@@ -181,12 +210,6 @@ class AnBmCnm(Language):
             out.append(allowed())
         return out + [frozenset()] * (len(toks) + 1 - len(out))
 
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        return EOS in self.next_symbols(s)
-
 
 class UnaryLengths(Language):
     """A unary language ``{a^n : n in S}`` for an infinite set S given by ``member(n)``.
@@ -196,7 +219,6 @@ class UnaryLengths(Language):
 
     alphabet = ("a",)
     level = "context-sensitive"
-    tags = frozenset({"context-sensitive"})
 
     def member(self, n: int) -> bool:
         raise NotImplementedError

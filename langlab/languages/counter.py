@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from langlab.errors import LanglabError
-from langlab.languages.base import EOS, Language, Tokens, randbelow
+from langlab.languages.base import EOS, ScanLanguage, Tokens, randbelow
 from langlab.languages.dyck import PAIRS, PaperGrammar, dyck1_count, random_dyck_shape
 
 
-class Shuffle(Language):
+class Shuffle(ScanLanguage):
     """Shuffle-k: the shuffle (all interleavings) of k Dyck-1 languages over the first k pairs of
     ``() [] {} <> +- ab``. Each pair is balanced on its own; pairs may cross: ``([)]`` is a member.
 
@@ -39,7 +39,6 @@ class Shuffle(Language):
     """
 
     level = "context-sensitive"
-    tags = frozenset({"counter"})
 
     def __init__(self, k: int = 2):
         if not 1 <= k <= len(PAIRS):
@@ -150,9 +149,6 @@ class Shuffle(Language):
             out.append(self._set(mask))
         return out + [frozenset()] * (len(toks) + 1 - len(out))
 
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
     def accepts(self, s: Sequence[str] | str) -> bool:
         depth, index = [0] * self.k, self._index
         for t in self.tokenize(s):
@@ -163,7 +159,7 @@ class Shuffle(Language):
         return not any(depth)
 
 
-class Blocks(Language):
+class Blocks(ScanLanguage):
     """aⁿbⁿ, aⁿbⁿcⁿ, aⁿbⁿcⁿdⁿ (n ≥ 1): ``k`` equal blocks of the first k letters of ``abcd``.
 
     One member per length divisible by k; every valid prefix extends to a member.
@@ -174,8 +170,6 @@ class Blocks(Language):
     >>> sorted(L.next_symbols("aab"))
     ['b']
     """
-
-    tags = frozenset({"counter"})
 
     def __init__(self, k: int = 2):
         if not 2 <= k <= 4:
@@ -217,12 +211,6 @@ class Blocks(Language):
             out.append(self._set_at(block, first, cur))
         return out + [frozenset()] * (len(toks) + 1 - len(out))
 
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        return EOS in self.next_symbols(s)
-
 
 # Operator symbols and arities, measured from the paper's public data (every string of
 # Boolean-3/Boolean-5 parses as a prefix expression with exactly these arities).
@@ -232,7 +220,7 @@ BOOLEAN_OPERATORS = {
 }
 
 
-class Boolean(Language):
+class Boolean(ScanLanguage):
     """Boolean-n: well-formed prefix (Polish) expressions over operands ``0 1``.
 
     Operators, from the 2020 paper's public data (Boolean-3 and Boolean-5 folders):
@@ -251,7 +239,6 @@ class Boolean(Language):
     """
 
     level = "context-free"
-    tags = frozenset({"counter"})
 
     def __init__(self, n: int = 3):
         if n not in BOOLEAN_OPERATORS:
@@ -324,9 +311,3 @@ class Boolean(Language):
             pending += self._arity[t] - 1
             out.append(self._all if pending else frozenset({EOS}))
         return out + [frozenset()] * (len(toks) + 1 - len(out))
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        return EOS in self.next_symbols(s)

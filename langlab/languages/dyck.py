@@ -24,7 +24,7 @@ from math import comb
 import numpy as np
 
 from langlab.errors import LanglabError
-from langlab.languages.base import EOS, Language, Tokens, randbelow
+from langlab.languages.base import EOS, ScanLanguage, Tokens, randbelow
 
 # Bracket pairs in the order of the 2020 paper's code (``all_pairs`` there, without ``xo``).
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -113,7 +113,7 @@ class PaperGrammar:
                 return tuple(s)
 
 
-class Dyck(Language):
+class Dyck(ScanLanguage):
     """Dyck-k: well-nested strings over the first ``k`` bracket pairs of :data:`PAIRS`.
 
     ``count(2m) = Catalan(m) * k**m``. Distributions: ``uniform`` and ``paper``
@@ -132,7 +132,6 @@ class Dyck(Language):
         self.name = f"dyck-{k}"
         self.pairs = PAIRS[:k]
         self.alphabet = tuple(t for pair in self.pairs for t in pair)
-        self.tags = frozenset({"dyck"} | ({"counter"} if k == 1 else set()))
         self._open = {o: i for i, (o, _) in enumerate(self.pairs)}
         self._close = {c: i for i, (_, c) in enumerate(self.pairs)}
         opens = [o for o, _ in self.pairs]
@@ -186,16 +185,13 @@ class Dyck(Language):
                 return False
         return not stack
 
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)
         out = [self._sets[top] for top in self._stacks(toks)]
         return out + [frozenset()] * (len(toks) + 1 - len(out))
 
 
-class ResetDyck1(Language):
+class ResetDyck1(ScanLanguage):
     """Reset-Dyck-1 as the 2020 paper's code defines it: ``u 1 w`` with u a prefix of a Dyck-1
     word (any unmatched opens) and w a Dyck-1 word.
 
@@ -218,7 +214,6 @@ class ResetDyck1(Language):
     name = "reset-dyck-1"
     alphabet = ("(", ")", "1")
     level = "context-free"
-    tags = frozenset({"dyck", "counter"})
 
     def __init__(self) -> None:
         # _meander[r][h] for h < r: non-negative paths of length r from height h (2**r when h >= r).
@@ -308,9 +303,3 @@ class ResetDyck1(Language):
         else:
             out.append((self._AFTER if reset else self._BEFORE)[depth > 0])
         return out + [frozenset()] * (len(toks) + 1 - len(out))
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        return EOS in self.next_symbols(s)

@@ -61,9 +61,9 @@ class CFGLanguage(Language):
     """The language of a context-free grammar over ``alphabet`` (see the module docstring)."""
 
     def __init__(self, name: str, alphabet: Sequence[str], grammar: str, *,
-                 level: str = "context-free", tags: Sequence[str] = (), description: str = ""):
+                 level: str = "context-free", description: str = ""):
         self.name, self.alphabet, self.level = name, tuple(alphabet), level
-        self.tags, self.description, self.grammar = frozenset(tags), description, grammar
+        self.description, self.grammar = description, grammar
         self._g = trim(parse_grammar(grammar, self.alphabet))
         self._earley = Earley(self._g) if self._g else None
         self._amb: Ambiguity | None = None

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from langlab.languages.base import EOS, Language, Tokens, randbelow
+from langlab.languages.base import EOS, ScanLanguage, Tokens, randbelow
 from langlab.languages.flare import FLARE_REF
 
 
@@ -40,7 +40,7 @@ def value_bits(x: int, width: int) -> tuple[str, ...]:
     return tuple(format(x, f"0{width}b")[::-1]) if width else ()
 
 
-class _BinaryRelation(Language):
+class _BinaryRelation(ScanLanguage):
     """Strings ``x_1 op_1 x_2 ... = z`` over bits and separator tokens, with ``z`` the value of a
     function of the operands. Subclasses set ``separators`` (the tokens after each operand, the
     last is ``=``) and implement ``value(operands)``, ``count`` and ``sample``.
@@ -48,7 +48,6 @@ class _BinaryRelation(Language):
 
     separators: tuple[str, ...] = ("=",)
     level = "context-sensitive"
-    tags = frozenset({"flare", "arithmetic"})
     reference = FLARE_REF
 
     def value(self, operands: list[int]) -> int:
@@ -80,9 +79,6 @@ class _BinaryRelation(Language):
 
     def has_member_of_length(self, n: int) -> bool:
         return n >= self._min_length()
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
 
     def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
         """A shortest member starting with ``prefix`` (missing operands are ``0``, the result

@@ -2,11 +2,10 @@
 transformation ``f`` (Marked Reversal, Marked Copy, Odds First, Bucket Sort), Missing
 Duplicate String and Unmarked Reversal.
 
-In a ``w # f(w)`` language the string is determined by ``w``, ``f`` preserves length, and every
-``w`` over the input symbols is allowed, so members have odd length ``2k + 1``,
-``count(2k + 1) = |Σ|^k`` and a uniform member is ``w # f(w)`` for a uniform ``w``.
-Definitions were settled against every label of FLaRe's published data
-(tests/test_languages_flare.py).
+The ``w # f(w)`` languages are :class:`~langlab.languages.context_sensitive.MarkedTransform`s
+(members have odd length ``2k + 1``, ``count(2k + 1) = |Σ|^k``); Marked Copy is the classic
+marked copy over ``{0,1}``. Definitions were settled against every label of FLaRe's published
+data (tests/test_languages_flare.py).
 
 >>> from langlab.languages.flare.copy import OddsFirst
 >>> L = OddsFirst()
@@ -20,71 +19,23 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from langlab.languages.base import EOS, Language, Tokens
-from langlab.languages.context_sensitive import z_function
+from langlab.languages import context_sensitive
+from langlab.languages.base import EOS, ScanLanguage, Tokens
+from langlab.languages.context_sensitive import MarkedTransform, z_function
 from langlab.languages.flare import FLARE_REF
 
 _BITS = frozenset({"0", "1"})
 
 
-class _MarkedTransform(Language):
-    """``{ w # f(w) : w in symbols* }``; subclasses set ``symbols`` and ``transform``."""
+class _MarkedTransform(MarkedTransform):
+    """A FLaRe ``w # f(w)`` language over ``symbols``; subclasses set ``flare_name``."""
 
     flare_name = ""
-    symbols: tuple[str, ...] = ("0", "1")
-    marker = "#"
-    level = "context-sensitive"
     reference = FLARE_REF
 
     def __init__(self) -> None:
+        super().__init__()
         self.name = f"flare/{self.flare_name}"
-        self.alphabet = (*self.symbols, self.marker)
-        self._before = frozenset(self.alphabet)  # any w-prefix extends, and # may come next
-
-    def transform(self, w: Tokens) -> Tokens:
-        raise NotImplementedError
-
-    def accepts(self, s: Sequence[str] | str) -> bool:
-        toks = self.tokenize(s)
-        if toks.count(self.marker) != 1:
-            return False
-        i = toks.index(self.marker)
-        return toks[i + 1:] == self.transform(toks[:i])
-
-    def count(self, n: int) -> int:
-        return len(self.symbols) ** (n // 2) if n >= 1 and n % 2 == 1 else 0
-
-    def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
-        if n < 1 or n % 2 == 0:
-            return None
-        w = tuple(self.symbols[i] for i in rng.integers(0, len(self.symbols), size=n // 2))
-        return (*w, self.marker, *self.transform(w))
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
-    def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
-        """The shortest member starting with ``prefix``, or None when there is none."""
-        toks = self.tokenize(prefix)
-        if self.marker not in toks:
-            return (*toks, self.marker, *self.transform(toks))
-        i = toks.index(self.marker)
-        s = (*toks[:i + 1], *self.transform(toks[:i]))
-        return s if s[:len(toks)] == toks else None
-
-    def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
-        toks = self.tokenize(s)
-        if self.marker not in toks:
-            return [self._before] * (len(toks) + 1)
-        i = toks.index(self.marker)
-        target = (*self.transform(toks[:i]), EOS)  # what must follow the marker, then the end
-        out = [self._before] * (i + 1)
-        for j in range(len(toks) - i):  # the set after toks[:i + 1 + j]
-            alive = j == 0 or toks[i + j] == target[j - 1]
-            if not alive:
-                return out + [frozenset()] * (len(toks) - i - j)
-            out.append(frozenset({target[j]}))
-        return out
 
 
 class MarkedReversal(_MarkedTransform):
@@ -96,25 +47,20 @@ class MarkedReversal(_MarkedTransform):
     """
 
     flare_name, level = "marked-reversal", "context-free"
-    tags = frozenset({"flare"})
 
     def transform(self, w: Tokens) -> Tokens:
         return w[::-1]
 
 
-class MarkedCopy(_MarkedTransform):
-    """``w # w``, ``w`` in ``{0,1}*``.
+class MarkedCopy(context_sensitive.MarkedCopy):
+    """``w # w``, ``w`` in ``{0,1}*``: the classic marked copy over FLaRe's symbols.
 
     Edge cases: ``w`` may be empty (``"#"`` is a member); exactly one ``#``.
     Accept: ``"#"``, ``"1#1"``, ``"011#011"``. Reject: ``""``, ``"01#10"``,
     ``"0#00"``, ``"01"``.
     """
 
-    flare_name = "marked-copy"
-    tags = frozenset({"flare", "copy"})
-
-    def transform(self, w: Tokens) -> Tokens:
-        return w
+    name, symbols, reference = "flare/marked-copy", ("0", "1"), FLARE_REF
 
 
 class OddsFirst(_MarkedTransform):
@@ -127,7 +73,6 @@ class OddsFirst(_MarkedTransform):
     """
 
     flare_name = "odds-first"
-    tags = frozenset({"flare"})
 
     def transform(self, w: Tokens) -> Tokens:
         return w[::2] + w[1::2]
@@ -142,13 +87,12 @@ class BucketSort(_MarkedTransform):
     """
 
     flare_name, symbols = "bucket-sort", ("1", "2", "3", "4", "5")
-    tags = frozenset({"flare"})
 
     def transform(self, w: Tokens) -> Tokens:
         return tuple(sorted(w))
 
 
-class MissingDuplicateString(Language):
+class MissingDuplicateString(ScanLanguage):
     """``w w`` with exactly one ``1`` replaced by ``_``, ``w`` in ``{0,1}*``.
 
     A member has even length, exactly one ``_``, and turns into a square ``w w`` when the ``_``
@@ -165,7 +109,6 @@ class MissingDuplicateString(Language):
 
     name, alphabet, level = "flare/missing-duplicate-string", ("0", "1", "_"), \
         "context-sensitive"
-    tags = frozenset({"flare", "copy"})
     reference = FLARE_REF
 
     def accepts(self, s: Sequence[str] | str) -> bool:
@@ -189,9 +132,6 @@ class MissingDuplicateString(Language):
         s = w + w
         s[pos] = "_"
         return tuple(s)
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
 
     def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
         """A member starting with ``prefix``, or None: ``p 1 p _`` (w = p1) without a ``_``,
@@ -223,7 +163,7 @@ class MissingDuplicateString(Language):
         return out + [frozenset()] * (n - end)
 
 
-class UnmarkedReversal(Language):
+class UnmarkedReversal(ScanLanguage):
     """Even-length palindromes over ``{0,1}``: ``w reverse(w)``.
 
     Edge cases (from FLaRe's labels): the empty string is a member; odd-length palindromes are
@@ -234,7 +174,6 @@ class UnmarkedReversal(Language):
     """
 
     name, alphabet, level = "flare/unmarked-reversal", ("0", "1"), "context-free"
-    tags = frozenset({"flare"})
     reference = FLARE_REF
 
     def accepts(self, s: Sequence[str] | str) -> bool:
@@ -249,9 +188,6 @@ class UnmarkedReversal(Language):
             return None
         w = tuple("01"[b] for b in rng.integers(0, 2, size=n // 2))
         return w + w[::-1]
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
 
     def completion(self, prefix: Sequence[str] | str) -> Tokens:
         """A member starting with ``prefix``: ``prefix reverse(prefix)``."""

@@ -18,18 +18,15 @@ from langlab.languages.automaton import DFALanguage
 from langlab.languages.flare import FLARE_REF
 
 
-
 class _FlareDFA(DFALanguage):
     """A FLaRe regular language: subclasses give the DFA through ``_dfa()``."""
 
     flare_name = ""
     tokens: tuple[str, ...] = ()
-    extra_tags: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         start, accept, delta = self._dfa()
         super().__init__(f"flare/{self.flare_name}", self.tokens, start, accept, delta,
-                         level="regular", tags=("flare", *self.extra_tags),
                          description=(self.__doc__ or "").strip().split("\n")[0])
         self.reference = FLARE_REF
 
@@ -46,7 +43,7 @@ class EvenPairs(_FlareDFA):
     ``count(n) = 2^(n-1)`` for ``n >= 1``.
     """
 
-    flare_name, tokens, extra_tags = "even-pairs", ("0", "1"), ("star-free",)
+    flare_name, tokens = "even-pairs", ("0", "1")
 
     def _dfa(self):
         # (first symbol, last symbol); "e" is the empty string.
@@ -64,7 +61,7 @@ class Repeat01(_FlareDFA):
     ``count(n)`` is 1 for even ``n`` and 0 for odd ``n``.
     """
 
-    flare_name, tokens, extra_tags = "repeat-01", ("0", "1"), ("star-free",)
+    flare_name, tokens = "repeat-01", ("0", "1")
 
     def _dfa(self):
         return "even", {"even"}, {"even": {"0": "odd"}, "odd": {"1": "even"}}
@@ -79,7 +76,7 @@ class FlareParity(_FlareDFA):
     ``count(n) = 2^(n-1)`` for ``n >= 1``.
     """
 
-    flare_name, tokens, extra_tags = "parity", ("0", "1"), ("non-star-free",)
+    flare_name, tokens = "parity", ("0", "1")
 
     def _dfa(self):
         return "even", {"odd"}, {"even": {"0": "even", "1": "odd"},
@@ -97,7 +94,7 @@ class CycleNavigation(_FlareDFA):
     ``">"``, ``">1>"``, ``"02"``. ``count(n) = 3^(n-1)`` for ``n >= 1``.
     """
 
-    flare_name, extra_tags = "cycle-navigation", ("non-star-free",)
+    flare_name = "cycle-navigation"
     tokens = ("<", "=", ">", "0", "1", "2", "3", "4")
 
     def _dfa(self):
@@ -119,7 +116,7 @@ class ModularArithmeticSimple(_FlareDFA):
     ``"12=2"``, ``"1=1=1"``. Members have odd length ``2k+3``: ``count(2k+3) = 5^(k+1) 3^k``.
     """
 
-    flare_name, extra_tags = "modular-arithmetic-simple", ("non-star-free",)
+    flare_name = "modular-arithmetic-simple"
     tokens = ("0", "1", "2", "3", "4", "+", "-", "*", "=")
 
     def _dfa(self):
@@ -146,7 +143,7 @@ class Dyck23(_FlareDFA):
     Reject: ``"(0 )1"``, ``"(0"``, ``")0 (0"``, ``"(0 (0 (0 (0 )0 )0 )0 )0"`` (depth 4).
     """
 
-    flare_name, extra_tags = "dyck-2-3", ("dyck", "star-free")
+    flare_name = "dyck-2-3"
     tokens = ("(0", ")0", "(1", ")1")
 
     def _dfa(self):
@@ -172,7 +169,7 @@ class First(_FlareDFA):
     Reject: ``""``, ``"0"``, ``"01"``. ``count(n) = 2^(n-1)`` for ``n >= 1``.
     """
 
-    flare_name, tokens, extra_tags = "first", ("0", "1"), ("star-free",)
+    flare_name, tokens = "first", ("0", "1")
 
     def _dfa(self):
         return "start", {"one"}, {"start": {"1": "one"}, "one": {"0": "one", "1": "one"}}

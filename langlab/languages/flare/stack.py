@@ -21,13 +21,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from langlab.languages.base import EOS, Language, Tokens, randbelow
+from langlab.languages.base import EOS, ScanLanguage, Tokens, randbelow
 from langlab.languages.flare import FLARE_REF
 
 _ANY01 = frozenset({"0", "1"})
 
 
-class Majority(Language):
+class Majority(ScanLanguage):
     """Binary strings with strictly more 1s than 0s.
 
     Edge cases (from FLaRe's labels): ties are rejected, so the empty string is not a member.
@@ -38,7 +38,6 @@ class Majority(Language):
     """
 
     name, alphabet, level = "flare/majority", ("0", "1"), "context-free"
-    tags = frozenset({"flare", "counter"})
     reference = FLARE_REF
 
     def __init__(self) -> None:
@@ -73,9 +72,6 @@ class Majority(Language):
             out[i] = "1"
         return tuple(out)
 
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
-
     def completion(self, prefix: Sequence[str] | str) -> Tokens:
         """The shortest member starting with ``prefix``: append just enough 1s."""
         toks = self.tokenize(prefix)
@@ -92,7 +88,7 @@ class Majority(Language):
         return out
 
 
-class StackManipulation(Language):
+class StackManipulation(ScanLanguage):
     """A stack, a sequence of stack operations, ``#``, and the resulting stack.
 
     A member is ``w ops # v``: ``w`` in ``{0,1}*`` is the initial stack written bottom to top;
@@ -116,7 +112,6 @@ class StackManipulation(Language):
 
     name, alphabet, level = "flare/stack-manipulation", ("0", "1", "PUSH", "POP", "#"), \
         "context-free"
-    tags = frozenset({"flare"})
     reference = FLARE_REF
 
     def __init__(self) -> None:
@@ -195,9 +190,6 @@ class StackManipulation(Language):
                 out.append("POP")
                 stack.pop()
                 h, m = h - 1, m - 1
-
-    def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
-        return self.next_symbols_all(prefix)[-1]
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         return self._scan(self.tokenize(s))[0]

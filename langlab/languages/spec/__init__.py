@@ -98,7 +98,8 @@ def build_language(spec: LanguageSpec, name: str | None = None,
     else:
         lang = build_generic(spec, full)
     lang.name = full
-    lang.tags = frozenset(lang.tags) | spec.tags
+    lang.tags = spec.tags
+    lang.paper_targets = spec.paper_targets
     lang.description = spec.description or lang.description
     lang.reference = spec.reference or getattr(lang, "reference", "")
     lang.examples_accept = tuple(text for ok, text, _ in spec.examples if ok)

@@ -11,7 +11,7 @@ import re
 
 import yaml
 
-from langlab.languages.base import EOS, LEVELS
+from langlab.languages.base import EOS, LEVELS, PAPER_TARGETS
 from langlab.languages.syntax import did_you_mean
 from langlab.languages.spec.model import GENERIC, KEYS, LanguageSpec, check_name, text_value, tokens_in
 from langlab.yamlio import is_null, kind_of
@@ -42,6 +42,14 @@ def check_fields(spec: LanguageSpec) -> None:
         spec.level = level
     if "tags" in nodes:
         spec.tags = frozenset(text_value(src, n, "a tag") for n in _items(spec, "tags"))
+    if "paper_targets" in nodes:
+        node = spec.node("paper_targets")
+        kind = text_value(src, node, "paper_targets")
+        if kind not in PAPER_TARGETS:
+            raise spec.error(f"paper_targets: unknown convention {kind!r}"
+                             f"{did_you_mean(kind, PAPER_TARGETS)} (conventions: "
+                             f"{', '.join(PAPER_TARGETS)})", node)
+        spec.paper_targets = kind
     for key in ("description", "reference"):
         if key in nodes:
             setattr(spec, key, text_value(src, spec.node(key), key).strip())

@@ -14,8 +14,8 @@ from langlab.errors import SpecError
 from langlab.languages.syntax import DefinitionError, check_tokens, split_tokens
 from langlab.yamlio import Source, is_null, kind_of, scalar_offsets
 
-KEYS = ("schema", "name", "description", "alphabet", "level", "tags", "regex", "dfa", "cfg",
-        "pattern", "python", "params", "examples", "reference")
+KEYS = ("schema", "name", "description", "alphabet", "level", "tags", "paper_targets", "regex",
+        "dfa", "cfg", "pattern", "python", "params", "examples", "reference")
 GENERIC = ("regex", "dfa", "cfg", "pattern")
 # Names are the field's own (the 2020 paper's "{0,1,2}*02*", "aa*bb*cc*dd*ee*"): any characters
 # but whitespace, "/" (the namespace separator) and quotes.
@@ -32,6 +32,7 @@ class LanguageSpec:
     alphabet: tuple[str, ...] = ()
     level: str | None = None
     tags: frozenset[str] = frozenset()
+    paper_targets: str = "exact"
     description: str = ""
     reference: str = ""
     kind: str | None = None        # the generic definition, if any
@@ -83,5 +84,3 @@ def at_offset(spec: LanguageSpec, node: yaml.Node, exc: DefinitionError, key: st
         return spec.error(message, node)
     offsets = scalar_offsets(spec.src, node)
     return spec.error(message, offsets[min(exc.offset, len(offsets) - 1)])
-
-

@@ -54,17 +54,16 @@ def _better(new: dict, old: dict | None, rule: str) -> bool:
 
 
 def validate(model, head, task, split, batch_size: int) -> dict:
-    """Validation metrics plus the mean task loss (used to break accuracy ties)."""
-    import torch
+    """Validation metrics plus the mean task loss (used to break accuracy ties), from one pass:
+    the head outputs of each batch are scored and their loss taken."""
+    from langlab.tasks.base import outputs
 
-    metrics = task.evaluate(model, head, split, batch_size=batch_size)
-    model.eval(), head.eval()
-    total, n = 0.0, 0
-    with torch.no_grad():
-        for batch in split.batches(batch_size, shuffle=False, seed=None):
-            total += float(task.loss(head(model(batch.tokens, batch.lengths)), batch)) * len(batch.lengths)
-            n += len(batch.lengths)
-    return {**metrics, "loss": total / max(n, 1)}
+    total, n, pairs = 0.0, 0, []
+    for batch, out in outputs(model, head, split, batch_size):
+        total += float(task.loss(out, batch)) * len(batch.lengths)
+        n += len(batch.lengths)
+        pairs.append((batch, out))
+    return {**task.score(pairs), "loss": total / max(n, 1)}
 
 
 def train(model, head, task, train_split, val_split, cfg: dict, seed: int,

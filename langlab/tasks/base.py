@@ -19,7 +19,7 @@ langlab.errors.LanglabError: unknown option 'treshold' for task echo; did you me
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from langlab.data.splits import DataRequest, Split
@@ -49,7 +49,7 @@ def registered() -> dict[str, type[Task]]:
 
 class Task:
     """A task formulation. A subclass sets the class attributes below and implements
-    ``make_head``, ``loss`` and ``evaluate``; ``data_request`` and ``check_values`` have
+    ``make_head``, ``loss`` and ``score``; ``data_request`` and ``check_values`` have
     defaults (members with their next-symbol sets; no value checks beyond types)."""
 
     name: ClassVar[str] = ""
@@ -111,10 +111,15 @@ class Task:
     def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
         raise NotImplementedError
 
+    def score(self, pairs: Iterable[tuple[Batch, torch.Tensor]]) -> dict[str, Any]:
+        """``metrics`` (floats) and ``by_length``: ``{str(length): [right, total]}``, from
+        (batch, head output) pairs over a split (see :func:`outputs`)."""
+        raise NotImplementedError
+
     def evaluate(self, model: nn.Module, head: nn.Module, split: Split, batch_size: int = 256
                  ) -> dict[str, Any]:
-        """``metrics`` (floats) and ``by_length``: ``{str(length): [right, total]}``."""
-        raise NotImplementedError
+        """:meth:`score` over one pass of ``model`` + ``head`` over ``split``."""
+        return self.score(outputs(model, head, split, batch_size))
 
     # ------------------------------------------------------------------ shared helpers
     def scored_positions(self, batch: Batch) -> torch.Tensor:

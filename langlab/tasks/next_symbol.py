@@ -14,11 +14,11 @@ the prefix ``1`` the target is ``{0, 1}`` (no EOS: ``1`` has odd parity); after 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from langlab.data.splits import Split
 from langlab.data.tensors import Batch
-from langlab.tasks.base import Task, check_threshold, outputs, rates, register, tally
+from langlab.tasks.base import Task, check_threshold, rates, register, tally
 
 if TYPE_CHECKING:
     import torch
@@ -54,12 +54,11 @@ class NextSymbolTask(Task):
             return out.sum() * 0.0
         return F.binary_cross_entropy_with_logits(logits[pos], target[pos])
 
-    def evaluate(self, model: nn.Module, head: nn.Module, split: Split, batch_size: int = 256
-                 ) -> dict[str, Any]:
+    def score(self, pairs: Iterable[tuple[Batch, torch.Tensor]]) -> dict[str, Any]:
         cut = self.cut()
         strings = right = positions = pos_right = 0
         by_length: dict[int, list[int]] = {}
-        for batch, out in outputs(model, head, split, batch_size):
+        for batch, out in pairs:
             logits, target = self.set_targets(out, batch)
             pos = self.scored_positions(batch)                                 # (B, T)
             ok = ((logits > cut) == (target > 0.5)).all(-1)                    # (B, T)

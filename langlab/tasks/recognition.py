@@ -12,12 +12,13 @@ DataRequest(task='recognition', options={'aux_targets': True, 'edit_fraction': 0
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from langlab.data.splits import DataRequest, Split
+from langlab.data.splits import DataRequest
 from langlab.data.tensors import Batch
 from langlab.errors import LanglabError, did_you_mean
-from langlab.tasks.base import Task, check_threshold, outputs, rates, register, tally
+from langlab.tasks.base import Task, check_threshold, rates, register, tally
 
 if TYPE_CHECKING:
     import torch
@@ -105,13 +106,12 @@ class RecognitionTask(Task):
         target[batch.labels < 0.5] = -100
         return target
 
-    def evaluate(self, model: nn.Module, head: nn.Module, split: Split, batch_size: int = 256
-                 ) -> dict[str, Any]:
+    def score(self, pairs: Iterable[tuple[Batch, torch.Tensor]]) -> dict[str, Any]:
         cut = self.cut()
         n = right = 0
         by_class = {1: [0, 0], 0: [0, 0]}   # label -> [right, total]
         by_length: dict[int, list[int]] = {}
-        for batch, out in outputs(model, head, split, batch_size):
+        for batch, out in pairs:
             pred = self.final_logits(out, batch) > cut
             gold = batch.labels > 0.5
             ok = pred == gold

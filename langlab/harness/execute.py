@@ -18,6 +18,7 @@ import yaml
 from langlab.errors import LanglabError
 from langlab.harness.store import Store
 from langlab.harness.suite import Job, Suite, expand
+from langlab.harness.weights import write as write_weights
 
 
 @dataclass
@@ -164,6 +165,9 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
         calls = [(_run, (j, cache, suite.selection)) for j in pending]
         for row in execute(calls, executor, workers, address):
             (out / "logs" / f"{row['key']}.log").write_text(row.pop("log", ""))
+            weights = row.pop("weights", None)
+            if weights is not None:  # written before the row: a recorded run has its weights
+                write_weights(out, row["key"], weights)
             store.record(row)
             if row["status"] == "done":
                 done += 1

@@ -175,6 +175,9 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
         row.update(status="done", metrics=metrics, steps=outcome.steps, best_step=outcome.best_step,
                    data={name: {"n": len(s), "n_distinct": s.n_distinct, "notes": s.notes}
                          for name, s in ds.splits.items()})
+        from langlab.harness.weights import pack
+
+        row["weights"] = pack(model, head, job, ds.vocab.size)  # the parent writes the file
     except Diverged as exc:
         row.update(status="failed", error=str(exc))
     except Exception as exc:  # a run's own failure is recorded, never fatal to the suite

@@ -91,6 +91,17 @@ class DFALanguage(StateLanguage):
     def step(self, q: int, t: str) -> int | None:
         return self._delta[q].get(t)
 
+    trace_targets = ("state",)
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The DFA state (0..n_states-1, 0 the start) after every prefix; None once dead."""
+        q, delta = self.start(), self._delta
+        states = [q]
+        for t in toks:
+            q = None if q is None else delta[q].get(t)
+            states.append(q)
+        return {"state": states}
+
     def accepting(self, q: int) -> bool:
         return self._accept[q]
 

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from langlab.errors import TokenError
+from langlab.errors import LanglabError, TokenError
 
 EOS = "<eos>"
 LEVELS = ("regular", "context-free", "context-sensitive")
@@ -40,6 +40,16 @@ LEVELS = ("regular", "context-free", "context-sensitive")
 PAPER_TARGETS = ("exact", "no-eos", "membership")
 
 Tokens = tuple[str, ...]
+
+# What each trace target holds (``Language.trace``): a class among a few (a linear classifier
+# probes it) or a number or vector of numbers (a linear regression probes it).
+TRACE_KINDS = {"state": "categorical", "top": "categorical", "block": "categorical",
+               "phase": "categorical", "counter": "numeric", "depth": "numeric",
+               "depth-ratio": "numeric"}
+
+
+class NoTraceError(LanglabError):
+    """A language without the trace (latent state) that was asked for."""
 
 
 def randbelow(rng: np.random.Generator, bound: int) -> int:
@@ -99,6 +109,57 @@ class Language:
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         """Tokens t such that prefix + t extends to a member; plus EOS iff prefix is a member."""
         raise NotImplementedError
+
+    # ------------------------------------------------------------------ the latent state
+    # The targets ``trace`` gives, a subset of TRACE_KINDS; () for a language with none.
+    trace_targets: ClassVar[tuple[str, ...]] = ()
+
+    def trace(self, s: Sequence[str] | str) -> dict[str, list]:
+        """For every prefix ``s[:i]`` (i = 0..n), the latent quantity a recognizer tracks:
+        ``{target: [value after s[:0], ..., value after s]}``, one entry per ``trace_targets``
+        (plus ``depth-ratio`` = depth / i wherever there is a ``depth``). A value is None after
+        a prefix that no member extends. Numeric targets are ints (``depth``) or tuples of
+        ints (``counter``); categorical ones are small ints (``state``, ``top`` with -1 for
+        an empty stack, ``block``, ``phase``). A language without one raises
+        :class:`NoTraceError`.
+
+        >>> from langlab.languages.dyck import Dyck
+        >>> t = Dyck(k=2).trace("([])")
+        >>> t["depth"], t["top"]
+        ([0, 1, 2, 1, 0], [-1, 0, 1, 0, -1])
+        """
+        if not self.trace_targets:
+            raise NoTraceError(f"{self.name} has no trace: no finite-state, counter or stack "
+                               "state describes its recognizer (languages with one: regular "
+                               "(DFA state), counter, Dyck and Boolean languages)")
+        out = self._trace(self.tokenize(s))
+        if "depth" in out:
+            out["depth-ratio"] = [None if d is None else (d / i if i else 0.0)
+                                  for i, d in enumerate(out["depth"])]
+        return out
+
+    def trace_target(self, s: Sequence[str] | str, target: str) -> list:
+        """One target of :meth:`trace`; a target the language lacks is a one-line error."""
+        names = self.trace_names()
+        if target not in names:
+            if not names:
+                self.trace(s)  # raises the no-trace error
+            raise NoTraceError(f"{self.name} has no trace target {target!r}; it has: "
+                               f"{', '.join(names)}")
+        return self.trace(s)[target]
+
+    def trace_names(self) -> tuple[str, ...]:
+        """Every target :meth:`trace` returns (``depth-ratio`` included where there is a depth)."""
+        names = tuple(self.trace_targets)
+        return names + ("depth-ratio",) if "depth" in names else names
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _pad_dead(values: list, n: int) -> list:
+        """``values`` (one per live prefix) padded with None up to n + 1 entries."""
+        return values + [None] * (n + 1 - len(values))
 
     # ------------------------------------------------------------------ derived, overridable
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:

@@ -184,6 +184,22 @@ class AnBmCnm(ScanLanguage):
         a = int(rng.integers(0, j + 1))
         return ("a",) * a + ("b",) * (j - a) + ("c",) * j
 
+    trace_targets = ("counter", "block")
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The counter ``#a + #b - #c`` and the block (0 a's, 1 b's, 2 c's) after each prefix."""
+        sets = self.next_symbols_all(toks)
+        counter, blocks, c, block = [(0,)], [0], 0, 0
+        for i, t in enumerate(toks):
+            if not sets[i + 1]:
+                break
+            c += -1 if t == "c" else 1
+            block = max(block, "abc".index(t))
+            counter.append((c,))
+            blocks.append(block)
+        n = len(toks)
+        return {"counter": self._pad_dead(counter, n), "block": self._pad_dead(blocks, n)}
+
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)
         phase, need, cs = 0, 0, 0  # phase 0: a's, 1: b's, 2: c's; need = n + m so far

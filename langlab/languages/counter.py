@@ -149,6 +149,19 @@ class Shuffle(ScanLanguage):
             out.append(self._set(mask))
         return out + [frozenset()] * (len(toks) + 1 - len(out))
 
+    trace_targets = ("counter",)
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The k counters (depth of each bracket pair) after every prefix."""
+        depth, out = [0] * self.k, [(0,) * self.k]
+        for t in toks:
+            i = self._index[t]
+            depth[i >> 1] += -1 if i & 1 else 1
+            if depth[i >> 1] < 0:
+                break
+            out.append(tuple(depth))
+        return {"counter": self._pad_dead(out, len(toks))}
+
     def accepts(self, s: Sequence[str] | str) -> bool:
         depth, index = [0] * self.k, self._index
         for t in self.tokenize(s):
@@ -181,6 +194,25 @@ class Blocks(ScanLanguage):
 
     def count(self, n: int) -> int:
         return int(n > 0 and n % self.k == 0)
+
+    trace_targets = ("counter", "block")
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The k - 1 counters ``#a - #x`` for x = b, c, ... (the counter machine's registers)
+        and the block being read (0 = the a's) after every prefix."""
+        sets = self.next_symbols_all(toks)
+        counts, block = [0] * self.k, 0
+        counter, blocks = [(0,) * (self.k - 1)], [0]
+        for i, t in enumerate(toks):
+            if not sets[i + 1]:
+                break
+            j = self.alphabet.index(t)
+            counts[j] += 1
+            block = j
+            counter.append(tuple(counts[0] - c for c in counts[1:]))
+            blocks.append(block)
+        n = len(toks)
+        return {"counter": self._pad_dead(counter, n), "block": self._pad_dead(blocks, n)}
 
     def sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
         if not self.count(n):
@@ -301,6 +333,18 @@ class Boolean(ScanLanguage):
                     break
                 r -= w
         return tuple(out)
+
+    trace_targets = ("counter",)
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The count of pending operands (a one-counter stack of operator slots)."""
+        pending, out = 1, [(1,)]
+        for t in toks:
+            if pending == 0:
+                break
+            pending += self._arity[t] - 1
+            out.append((pending,))
+        return {"counter": self._pad_dead(out, len(toks))}
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)

@@ -176,6 +176,22 @@ class Dyck(ScanLanguage):
                 return
             yield stack[-1] if stack else None
 
+    trace_targets = ("depth", "top")
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """Stack depth and top (pair index, -1 when empty) after every prefix."""
+        depth, top, stack = [0], [-1], []
+        for t in toks:
+            if t in self._open:
+                stack.append(self._open[t])
+            elif stack and stack[-1] == self._close[t]:
+                stack.pop()
+            else:
+                break
+            depth.append(len(stack))
+            top.append(stack[-1] if stack else -1)
+        return {"depth": self._pad_dead(depth, len(toks)), "top": self._pad_dead(top, len(toks))}
+
     def accepts(self, s: Sequence[str] | str) -> bool:
         stack: list[str] = []
         for t in self.tokenize(s):
@@ -283,6 +299,25 @@ class ResetDyck1(ScanLanguage):
     @property
     def distributions(self) -> dict[str, Callable]:
         return {"uniform": self.sample, "paper": self._paper_sample}
+
+    trace_targets = ("depth", "phase")
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The counter (reset to 0 by ``1``) and the phase (0 before the reset, 1 after)."""
+        depth, phase, d, reset = [0], [0], 0, False
+        for t in toks:
+            if t == "1":
+                if reset:
+                    break
+                reset, d = True, 0
+            else:
+                d += 1 if t == "(" else -1
+                if d < 0:
+                    break
+            depth.append(d)
+            phase.append(int(reset))
+        n = len(toks)
+        return {"depth": self._pad_dead(depth, n), "phase": self._pad_dead(phase, n)}
 
     _BEFORE = (frozenset({"(", "1"}), frozenset({"(", ")", "1"}))  # by depth > 0
     _AFTER = (frozenset({"(", EOS}), frozenset({"(", ")"}))

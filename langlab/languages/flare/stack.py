@@ -72,6 +72,16 @@ class Majority(ScanLanguage):
             out[i] = "1"
         return tuple(out)
 
+    trace_targets = ("counter",)
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The counter ``#1 - #0`` after every prefix (every prefix extends to a member)."""
+        out, diff = [(0,)], 0
+        for t in toks:
+            diff += 1 if t == "1" else -1
+            out.append((diff,))
+        return {"counter": out}
+
     def completion(self, prefix: Sequence[str] | str) -> Tokens:
         """The shortest member starting with ``prefix``: append just enough 1s."""
         toks = self.tokenize(prefix)

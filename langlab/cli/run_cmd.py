@@ -49,7 +49,14 @@ def _check_same_suite(out: Path, suite, resume: bool) -> None:
 
     old = out / "suite.yaml"
     if old.is_file() and not resume:
-        previous = yaml.safe_load(old.read_text())
+        from pydantic import ValidationError
+
+        from langlab.harness.suite import Suite
+
+        try:  # read through today's Suite, so that a setting added since (at its default) matches
+            previous = Suite.model_validate(yaml.safe_load(old.read_text())).model_dump(mode="json")
+        except (ValidationError, yaml.YAMLError, TypeError):
+            previous = None
         if previous != suite.model_dump(mode="json"):
             raise LanglabError(
                 f"{out} holds a run of a different suite; pass --resume to add this suite's runs "
@@ -65,6 +72,8 @@ def register(app: typer.Typer) -> None:
         workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: cores)."),
         executor: str = typer.Option("local", "--executor", help="local or ray."),
         address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address."),
+        gpu_fraction: float = typer.Option(1.0, "--gpu-fraction", min=0.01, max=1.0,
+                                           help="Share of a GPU each Ray run with training.device=cuda asks for."),
         resume: bool = typer.Option(False, "--resume", help="Add to a run folder even if its suite differs."),
         quiet: bool = typer.Option(False, "--quiet", help="Plain log lines instead of a progress bar."),
         grammars: list[Path] = typer.Option([], "--grammars", help="Extra folder of language YAML files."),
@@ -79,6 +88,7 @@ def register(app: typer.Typer) -> None:
         out_dir = out or Path("runs") / s.name
         _check_same_suite(out_dir, s, resume)
         summary = run_suite(s, out_dir, workers=workers, executor=executor, address=address,
+                            gpu_fraction=gpu_fraction,
                             quiet=quiet, grammars=g)
         _summary_table(out_dir, f"{s.name}: {summary.done} done, {summary.failed} failed, "
                                 f"{summary.skipped} resumed, {summary.wall_s:.0f}s")

@@ -1,8 +1,8 @@
 """Running a suite: resume, local process pool or Ray, progress, and the results store.
 
 The parent expands the suite into jobs, skips those already in the store, builds each distinct
-dataset once (into the on-disk cache, in parallel), then hands training runs to workers — one
-torch thread each — and records every finished run in the store as it arrives.
+dataset once (into the on-disk cache, in parallel), then hands training runs to workers (cores ÷
+workers torch threads each) and records every finished run in the store as it arrives.
 """
 
 from __future__ import annotations
@@ -31,11 +31,20 @@ class RunSummary:
     wall_s: float
 
 
-def _init_worker() -> None:
-    os.environ["OMP_NUM_THREADS"] = "1"
+def threads_per_worker(workers: int) -> int:
+    """The cores this process may use, shared out: cores ÷ workers, at least 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // max(workers, 1))
+
+
+def _init_worker(threads: int = 1) -> None:
+    os.environ["OMP_NUM_THREADS"] = str(threads)
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
 
 
 def _prepare(language: str, task: dict, split: dict, cache_dir: str | None,
@@ -56,11 +65,11 @@ def _prepare(language: str, task: dict, split: dict, cache_dir: str | None,
     return language
 
 
-def _run(job: Job, cache_dir: str | None, rule: str) -> dict:
-    _init_worker()
+def _run(job: Job, cache_dir: str | None, rule: str, threads: int = 1) -> dict:
+    _init_worker(threads)
     from langlab.harness.train import run_one
 
-    return run_one(job, cache_dir, rule)
+    return run_one(job, cache_dir, rule, threads)
 
 
 def _local(calls: list[tuple[Callable, tuple]], workers: int) -> Iterator[object]:
@@ -72,9 +81,10 @@ def _local(calls: list[tuple[Callable, tuple]], workers: int) -> Iterator[object
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    os.environ["OMP_NUM_THREADS"] = "1"  # inherited by the spawned workers
+    threads = threads_per_worker(workers)
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # inherited by the spawned workers
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                             initializer=_init_worker) as pool:
+                             initializer=_init_worker, initargs=(threads,)) as pool:
         futures = [pool.submit(fn, *args) for fn, args in calls]
         try:
             for fut in as_completed(futures):
@@ -84,7 +94,12 @@ def _local(calls: list[tuple[Callable, tuple]], workers: int) -> Iterator[object
                 fut.cancel()
 
 
-def _ray(calls: list[tuple[Callable, tuple]], workers: int, address: str | None) -> Iterator[object]:
+def _wants_gpu(args: tuple) -> bool:
+    return bool(args) and isinstance(args[0], Job) and args[0].training.get("device") == "cuda"
+
+
+def _ray(calls: list[tuple[Callable, tuple]], workers: int, address: str | None,
+         gpu_fraction: float = 1.0) -> Iterator[object]:
     try:
         import ray
     except ImportError:
@@ -93,16 +108,19 @@ def _ray(calls: list[tuple[Callable, tuple]], workers: int, address: str | None)
         kwargs = {"address": address} if address else {"num_cpus": max(workers, 1)}
         ray.init(include_dashboard=False, ignore_reinit_error=True, log_to_driver=False,
                  runtime_env={"env_vars": {"OMP_NUM_THREADS": "1"}}, **kwargs)
-    pending = [ray.remote(num_cpus=1)(fn).remote(*args) for fn, args in calls]
+    # A run asking for CUDA asks Ray for a share of a GPU (gpu_fraction: 0.25 lets four runs
+    # share one); every other call asks for one CPU.
+    pending = [ray.remote(num_cpus=1, num_gpus=gpu_fraction if _wants_gpu(args) else 0)(fn)
+               .remote(*args) for fn, args in calls]
     while pending:
         ready, pending = ray.wait(pending, num_returns=1)
         yield ray.get(ready[0])
 
 
 def execute(calls: list[tuple[Callable, tuple]], executor: str, workers: int,
-            address: str | None = None) -> Iterable[object]:
+            address: str | None = None, gpu_fraction: float = 1.0) -> Iterable[object]:
     if executor == "ray":
-        return _ray(calls, workers, address)
+        return _ray(calls, workers, address, gpu_fraction)
     if executor != "local":
         raise LanglabError(f"unknown executor {executor!r}; choose 'local' or 'ray'")
     return _local(calls, workers)
@@ -136,8 +154,12 @@ def _write_run_info(out: Path, wall_s: float, workers: int, executor: str) -> No
 def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
               executor: str = "local", address: str | None = None, quiet: bool = False,
               grammars: tuple[str, ...] = (), cache_dir: str | Path | None = None,
-              on_row: Callable[[dict], None] | None = None) -> RunSummary:
-    """Run every unfinished job of ``suite`` into ``out_dir``; finished runs are skipped."""
+              on_row: Callable[[dict], None] | None = None,
+              gpu_fraction: float = 1.0) -> RunSummary:
+    """Run every unfinished job of ``suite`` into ``out_dir``; finished runs are skipped.
+
+    Each local worker trains with cores ÷ workers torch threads (all cores for one worker);
+    a Ray task with one CPU, and with ``gpu_fraction`` of a GPU when its device is ``cuda``."""
     from langlab.harness.progress import Progress
 
     t0 = time.monotonic()
@@ -162,8 +184,9 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
                      for j in datasets.values()]
             for _ in execute(calls, executor, workers, address):
                 pass
-        calls = [(_run, (j, cache, suite.selection)) for j in pending]
-        for row in execute(calls, executor, workers, address):
+        threads = 1 if executor == "ray" else threads_per_worker(workers)
+        calls = [(_run, (j, cache, suite.selection, threads)) for j in pending]
+        for row in execute(calls, executor, workers, address, gpu_fraction):
             (out / "logs" / f"{row['key']}.log").write_text(row.pop("log", ""))
             weights = row.pop("weights", None)
             if weights is not None:  # written before the row: a recorded run has its weights

@@ -43,6 +43,8 @@ COLUMN_SPECS: tuple[tuple[str, str, bool, str], ...] = (
     ("finished_at", "REAL", False, "unix time"),
     ("fingerprint", "TEXT", False, "numbers version of the code (langlab.harness.fingerprint)"),
     ("code_hash", "TEXT", False, "hash of the number-deciding source files"),
+    ("device", "TEXT", False, "where it trained: cpu or cuda"),
+    ("threads", "INTEGER", False, "torch threads of the worker"),
 )
 COLUMNS = tuple(c[0] for c in COLUMN_SPECS)
 JSON_COLUMNS = tuple(c[0] for c in COLUMN_SPECS if c[2])

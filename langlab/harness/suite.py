@@ -13,6 +13,7 @@ in — is saved beside the results.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -100,6 +101,9 @@ class TrainingConfig(BaseModel):
     eval_every: int | None = Field(None, ge=1)  # steps between validations; None: every epoch
     time_limit_s: float | None = None  # wall-clock cap per run; the best checkpoint is kept
     eval_batch_size: int = Field(256, ge=1)
+    # Where to train: auto picks CUDA when torch sees it. An execution setting like the number
+    # of workers: it is not part of a run's key (see EXECUTION_ONLY).
+    device: Literal["auto", "cpu", "cuda"] = "auto"
 
 
 class Suite(BaseModel):
@@ -113,6 +117,11 @@ class Suite(BaseModel):
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     selection: Literal["validation-accuracy", "validation-loss"] = "validation-accuracy"
+
+
+# Training settings that say how a run is executed, not what it computes: left out of its key,
+# so that adding one (with its default) leaves every stored run's key as it was.
+EXECUTION_ONLY = frozenset({"device"})
 
 
 @dataclass(frozen=True)
@@ -136,8 +145,10 @@ class Job:
         return _digest({k: v for k, v in self.describe().items() if k != "seed"})
 
     def describe(self) -> dict:
+        """What decides the run's numbers: its key hashes this (execution settings left out)."""
+        training = {k: v for k, v in self.training.items() if k not in EXECUTION_ONLY}
         return {"language": self.language, "model": self.model, "column": self.column,
-                "settings": self.settings, "training": self.training, "task": self.task,
+                "settings": self.settings, "training": training, "task": self.task,
                 "split": self.split, "seed": self.seed}
 
 
@@ -272,11 +283,8 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
             for settings in _grid(entry.settings):
                 for tr in _grid(training):
                     for seed in suite.seeds:
-                        desc = {"language": lang, "model": entry.name, "column": entry.column,
-                                "settings": settings, "training": tr, "task": task,
-                                "split": split, "seed": seed}
-                        jobs.append(Job(key=_digest(desc), language=lang, model=entry.name,
-                                        column=entry.column, settings=settings, training=tr,
-                                        task=task, split=split, seed=seed,
-                                        grammars=tuple(grammars)))
+                        job = Job(key="", language=lang, model=entry.name,
+                                  column=entry.column, settings=settings, training=tr,
+                                  task=task, split=split, seed=seed, grammars=tuple(grammars))
+                        jobs.append(dataclasses.replace(job, key=_digest(job.describe())))
     return jobs

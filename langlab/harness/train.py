@@ -31,6 +31,19 @@ class TrainOutcome:
     history: list = field(default_factory=list)
 
 
+def resolve_device(name: str) -> str:
+    """``auto`` -> ``cuda`` when torch sees a CUDA device, else ``cpu``; ``cuda`` without one is
+    an error (the run fails with this reason; the suite goes on)."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("training.device is 'cuda' but torch sees no CUDA device "
+                           "(use device: auto or cpu)")
+    return name
+
+
 def _optimizer(params, cfg: dict):
     import torch
 
@@ -72,6 +85,7 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
     import torch
 
     params = list(model.parameters()) + list(head.parameters())
+    device = params[0].device
     opt = _optimizer(params, cfg)
     out = TrainOutcome()
     best_state, best = None, None
@@ -98,6 +112,7 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
     for epoch in range(cfg["epochs"]):
         model.train(), head.train()
         for batch in train_split.batches(cfg["batch_size"], shuffle=True, seed=seed * 100_003 + epoch):
+            batch = batch.to(device)
             loss = task.loss(head(model(batch.tokens, batch.lengths)), batch)
             value = loss.item()
             if not math.isfinite(value):
@@ -127,7 +142,7 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
     return out
 
 
-def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
+def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str, Any]:
     """One training run in a worker: data, model, train, evaluate every split. Never raises for
     a run's own failure: the returned row says ``status: failed`` with the reason. The run's log
     comes back in ``row["log"]`` so that only the parent writes files (and Ray workers on other
@@ -136,7 +151,7 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
 
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     t0 = time.monotonic()
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
@@ -157,10 +172,13 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
                            target_mode=job.task["target_mode"],
                            cache_dir=Path(cache_dir) if cache_dir else None, **job.task["options"])
         timings["data_s"] = time.monotonic() - t0
-        torch.manual_seed(job.seed)
+        device = resolve_device(job.training.get("device", "auto"))
+        row["device"] = device
+        torch.manual_seed(job.seed)  # initialised on the CPU, then moved: the same init anywhere
         model = build_model(job.model, vocab_size=ds.vocab.size, **job.settings)
         task = get_task(job.task["name"], ds.vocab, **job.task["options"])
         head = task.make_head(model.output_dim)
+        model.to(device), head.to(device)
         row["n_params"] = model.num_parameters() + sum(p.numel() for p in head.parameters())
         t1 = time.monotonic()
         outcome = train(model, head, task, ds.splits["train"], ds.splits["validation"],
@@ -192,5 +210,6 @@ def run_one(job, cache_dir: str | None, rule: str) -> dict[str, Any]:
     row["log"] = buffer.getvalue()
     row["timings"] = timings
     row["fingerprint"], row["code_hash"] = fingerprint(), code_hash()
+    row["threads"] = threads
     row["wall_s"] = time.monotonic() - t0
     return row

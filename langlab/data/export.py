@@ -33,9 +33,16 @@ from langlab.data.splits import Dataset
 
 
 def example_rows(ds: Dataset, split: str) -> list[dict[str, Any]]:
-    """The JSON objects of one split, in the split's order."""
+    """The JSON objects of one split, in the split's order. A transduction dataset's rows are
+    ``{"input": x, "output": f(x)}`` (the model reads ``x`` and one ``<blank>`` per output
+    token)."""
     order = ds.vocab.output_index
     rows = []
+    if ds.vocab.targets.mode == "transduction":
+        for e in ds.splits[split].examples:
+            out = [min(x) for x in e.next if x]
+            rows.append({"input": list(e.tokens[:len(e.tokens) - len(out)]), "output": out})
+        return rows
     for e in ds.splits[split].examples:
         nxt = None if e.next is None else [sorted(x, key=order) for x in e.next]
         rows.append({"tokens": list(e.tokens), "label": e.label, "next": nxt})

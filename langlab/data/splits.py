@@ -51,7 +51,8 @@ class DataRequest:
     ``task`` and ``options`` (the task's data options) are recorded: in the dataset, its cache
     key and its export. The rest says what to draw: ``negatives``, half of every split made of
     non-members at the lengths of the members (``edit_fraction`` of them edits of a member);
-    ``next_sets``, the next-symbol sets of every member.
+    ``next_sets``, the next-symbol sets of every member; ``function``, inputs of the language's
+    function form instead, each followed by blanks that carry ``f(x)`` (:mod:`.transduction`).
     """
 
     task: str
@@ -59,6 +60,7 @@ class DataRequest:
     negatives: bool = False
     next_sets: bool = True
     edit_fraction: float = 0.5
+    function: bool = field(default=False, repr=False)   # repr: as before this field
 
 
 class Example(NamedTuple):
@@ -140,8 +142,17 @@ def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | N
 
         lang = load_language(lang)
     spec = spec or SplitSpec()
-    _check(lang, spec, target_mode)
-    vocab = Vocab(lang.alphabet, convention(lang, target_mode))
+    form = None
+    if request.function:
+        from langlab.data.transduction import transduction_vocab
+        from langlab.languages.transduce import function_form
+
+        form = function_form(lang)
+        _check(form.domain, spec, target_mode)
+        vocab = transduction_vocab(form)
+    else:
+        _check(lang, spec, target_mode)
+        vocab = Vocab(lang.alphabet, convention(lang, target_mode))
     key = _cache.dataset_key(lang, request.task, spec, target_mode, request.options)
     path = (None if cache_dir is None
             else _cache.cache_path(Path(cache_dir), lang, request.task, key))
@@ -149,7 +160,8 @@ def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | N
         loaded = _cache.load(path)
         if loaded is not None and loaded[0].get("key") == key:
             return _from_payload(lang, request, spec, target_mode, vocab, key, *loaded)
-    ds = _build(lang, request, spec, target_mode, vocab, key)
+    ds = (_build(lang, request, spec, target_mode, vocab, key) if form is None
+          else _build_transduction(lang, form, request, spec, target_mode, vocab, key))
     if path is not None:
         _cache.save(path, *_to_payload(ds))
     return ds
@@ -201,6 +213,18 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
     khot = _khot(vocab, sets)
     out = {name: Split(name, b, b.size, distinct, plans[name].notes, arrays, vocab, sets, khot)
            for name, (b, arrays, distinct) in splits.items()}
+    return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab, out,
+                   key)
+
+
+def _build_transduction(lang, form, request: DataRequest, spec: SplitSpec, target_mode: str,
+                        vocab: Vocab, key: str) -> Dataset:
+    from langlab.data.transduction import draw_transduction, output_sets
+
+    sets = output_sets(form)
+    khot = _khot(vocab, sets)
+    out = {name: Split(name, b, b.size, distinct, notes, arrays, vocab, sets, khot)
+           for name, (b, arrays, distinct, notes) in draw_transduction(form, spec, vocab).items()}
     return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab, out,
                    key)
 

@@ -104,6 +104,14 @@ class MarkedTransform(ScanLanguage):
     def transform(self, w: Tokens) -> Tokens:
         raise NotImplementedError
 
+    def function_form(self):
+        """``w -> f(w)`` over nonempty ``w``: the function this language is the graph of (the
+        transduction task draws ``w`` and asks for ``f(w)``)."""
+        from langlab.languages.transduce import FunctionForm, sigma_star
+
+        domain = sigma_star(f"{self.name} (inputs)", self.symbols, nonempty=True)
+        return FunctionForm(self.name, domain, tuple(self.symbols), self.transform, self.level)
+
     def accepts(self, s: Sequence[str] | str) -> bool:
         toks = self.tokenize(s)
         if toks.count(self.marker) != 1:

@@ -11,7 +11,7 @@ line importing it below.
 >>> import torch
 >>> from langlab.data import Vocab
 >>> list_tasks()
-['next-symbol', 'recognition']
+['next-symbol', 'recognition', 'transduction']
 >>> task = get_task("next-symbol", Vocab(("a", "b")))
 >>> head = task.make_head(8)
 >>> head(torch.zeros(2, 5, 8)).shape
@@ -35,9 +35,10 @@ from langlab.languages.base import Language
 from langlab.tasks.base import Task, register, registered
 from langlab.tasks.next_symbol import NextSymbolTask   # one line per task: importing its
 from langlab.tasks.recognition import RecognitionTask  # file registers it
+from langlab.tasks.transduction import TransductionTask
 
-__all__ = ["NextSymbolTask", "RecognitionTask", "Task", "build_dataset", "get_task",
-           "list_tasks", "register", "task_class"]
+__all__ = ["NextSymbolTask", "RecognitionTask", "Task", "TransductionTask", "build_dataset",
+           "get_task", "list_tasks", "register", "task_class"]
 
 
 def list_tasks() -> list[str]:

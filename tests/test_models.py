@@ -21,10 +21,12 @@ from langlab.models.ssm import chunked_scan
 SMALL = {  # widths that keep the suite cheap
     "rnn": {"hidden": 32}, "lstm": {"hidden": 32}, "gru": {"hidden": 32},
     "stack-rnn": {"hidden": 32, "stack_depth": 16, "stack_width": 4},
+    "tape-rnn": {"hidden": 32, "tape_size": 12, "cell_width": 4, "mlp": 16},
     "ssm": {"d_model": 32, "layers": 2, "chunk": 4},
     "transformer": {"d_model": 32, "heads": 4, "layers": 2},
 }
 CASES = [("rnn", {}), ("lstm", {}), ("gru", {}), ("stack-rnn", {}), ("stack-rnn", {"controller": "lstm"}),
+         ("tape-rnn", {}), ("tape-rnn", {"mlp": 0}),
          ("ssm", {}), ("ssm", {"negative_eigenvalues": True}), ("transformer", {"norm": "post"})]
 CASES += [("transformer", {"positional": p}) for p in ("none", "sinusoidal", "learned", "rope", "alibi")]
 CASES += [("transformer", {"positional": "randomized", "randomized_base": b, "random_range": 32})
@@ -57,7 +59,7 @@ def random_batch(B: int, T: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]
 
 def test_every_registered_model_is_covered():
     assert sorted({name for name, _ in CASES}) == list_models()
-    assert list_models() == ["gru", "lstm", "rnn", "ssm", "stack-rnn", "transformer"]
+    assert list_models() == ["gru", "lstm", "rnn", "ssm", "stack-rnn", "tape-rnn", "transformer"]
 
 
 @pytest.mark.parametrize("name,settings", CASES, ids=IDS)
@@ -132,7 +134,7 @@ def test_same_seed_same_outputs(name, settings):
     assert not torch.allclose(c(tokens, lengths), out_a)
 
 
-@pytest.mark.parametrize("name", ["rnn", "lstm", "gru", "stack-rnn", "ssm", "transformer"])
+@pytest.mark.parametrize("name", ["rnn", "lstm", "gru", "stack-rnn", "tape-rnn", "ssm", "transformer"])
 @pytest.mark.parametrize("budget", ["20k", "64k", 250_000])
 def test_parameter_budget_met_within_10_percent(name, budget):
     model = build_model(name, vocab_size=VOCAB, params=budget)
@@ -212,6 +214,8 @@ ERRORS = [
     (("lstm", {"params": "64k", "hidden": 32}), "give either params or hidden, not both"),
     (("lstm", {"params": 10}), "cannot meet params=10 within 10%"),
     (("stack-rnn", {"controller": "gru"}), "controller='gru' is not one of rnn, lstm"),
+    (("tape-rnn", {"tape_size": 0}), "tape_size must be > 0"),
+    (("tape-rnn", {"mlp": -1}), "mlp must be >= 0"),
 ]
 
 
@@ -333,3 +337,10 @@ def test_random_positions():
     evals = random_positions(lengths, 6, 50, training=False)
     assert torch.equal(evals[0], evals[2]) and torch.equal(evals, random_positions(lengths, 6, 50, training=False))
     torch.testing.assert_close(random_positions(lengths, 9, 50, training=False)[:, :5], evals[:, :5])
+
+
+def test_tape_rnn_jumps_by_the_input_length_at_the_blanks():
+    from langlab.models.tape_rnn import TapeRNNEncoder
+
+    tokens = torch.tensor([[1, 2, 2, 3, 4, 4, 4, 4]])   # BOS, x = 2 2 3, then four blanks (4)
+    assert TapeRNNEncoder.jumps(tokens).tolist() == [[0, 1, 1, 3, 4, 4, 4, 4]]

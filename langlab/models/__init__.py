@@ -7,7 +7,7 @@ Each model exposes ``config`` (its dataclass), ``output_dim`` (D) and ``num_para
 
 >>> from langlab.models import build_model, list_models
 >>> list_models()
-['gru', 'lstm', 'rnn', 'ssm', 'stack-rnn', 'transformer']
+['gru', 'lstm', 'rnn', 'ssm', 'stack-rnn', 'tape-rnn', 'transformer']
 >>> build_model("gru", vocab_size=5, hidden=8).output_dim
 8
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from langlab.errors import UnknownNameError
 
-from langlab.models import recurrent, ssm, stack_rnn, transformer  # noqa: F401  (they register)
+from langlab.models import recurrent, ssm, stack_rnn, tape_rnn, transformer  # noqa: F401  (they register)
 from langlab.models.common import (Encoder, ModelSettingError, Setting, build, parse_params,
                                    registered, settings_of)
 

@@ -2,7 +2,8 @@
 
 Each area owns one module that adds its commands with ``register(app)``: ``languages_cmd``
 (languages, show, sample, check), ``validate_cmd`` (validate), ``data_cmd`` (data),
-``models_cmd`` (models), ``run_cmd`` (run, train, status), ``report_cmd`` (report). Commands import heavy libraries
+``models_cmd`` (models), ``run_cmd`` (run, train, status), ``report_cmd`` (report),
+``analysis_cmd`` (eval, probe). Commands import heavy libraries
 (torch, ray) inside their bodies so that ``langlab --help`` stays fast.
 
 Every :class:`~langlab.errors.LanglabError` is printed as its one-line message (plus source line
@@ -27,7 +28,8 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = tuple(f"langlab.cli.{m}" for m in (
-    "languages_cmd", "validate_cmd", "data_cmd", "models_cmd", "run_cmd", "report_cmd"))
+    "languages_cmd", "validate_cmd", "data_cmd", "models_cmd", "run_cmd", "report_cmd",
+    "analysis_cmd"))
 
 
 def add_commands(app: typer.Typer, modules: tuple[str, ...] = COMMAND_MODULES) -> None:

@@ -45,11 +45,31 @@ COLUMN_SPECS: tuple[tuple[str, str, bool, str], ...] = (
     ("code_hash", "TEXT", False, "hash of the number-deciding source files"),
     ("device", "TEXT", False, "where it trained: cpu or cuda"),
     ("threads", "INTEGER", False, "torch threads of the worker"),
+    ("eval_metrics", "TEXT", True, "{split: {metric: value}} of bins added by langlab eval"),
+    ("eval_data", "TEXT", True, "{split: {n, n_distinct, notes}} of those bins"),
 )
 COLUMNS = tuple(c[0] for c in COLUMN_SPECS)
 JSON_COLUMNS = tuple(c[0] for c in COLUMN_SPECS if c[2])
+# The probes table (``langlab probe``): one row per run x representation x target x split.
+PROBE_COLUMN_SPECS: tuple[tuple[str, str, bool, str], ...] = (
+    ("run_key", "TEXT NOT NULL", False, "the probed run (runs.key)"),
+    ("target", "TEXT NOT NULL", False, "trace target: state, counter, depth, depth-ratio, ..."),
+    ("layer", "INTEGER NOT NULL", False, "encoder layer, 1 = first"),
+    ("rep", "TEXT NOT NULL", False, "hidden (layer output) or cell (LSTM cell state)"),
+    ("control", "INTEGER NOT NULL", False, "1: the same probe on a randomly initialised model"),
+    ("split", "TEXT NOT NULL", False, "train (probe fit), validation or a test bin"),
+    ("metric", "TEXT NOT NULL", False, "accuracy (categorical) or r2 (numeric)"),
+    ("score", "REAL", False, "the probe's score on the split"),
+    ("n", "INTEGER", False, "positions scored"),
+    ("extra", "TEXT", True, "other numbers, e.g. the best single unit's correlation"),
+)
+PROBE_COLUMNS = tuple(c[0] for c in PROBE_COLUMN_SPECS)
+PROBE_KEY = ("run_key", "target", "layer", "rep", "control", "split")
 SCHEMA = ("CREATE TABLE IF NOT EXISTS runs (\n"
-          + ",\n".join(f"    {name} {sql}" for name, sql, _, _ in COLUMN_SPECS) + "\n);")
+          + ",\n".join(f"    {name} {sql}" for name, sql, _, _ in COLUMN_SPECS) + "\n);\n"
+          + "CREATE TABLE IF NOT EXISTS probes (\n"
+          + ",\n".join(f"    {name} {sql}" for name, sql, _, _ in PROBE_COLUMN_SPECS)
+          + f",\n    PRIMARY KEY ({', '.join(PROBE_KEY)})\n);")
 
 
 class Store:
@@ -91,6 +111,41 @@ class Store:
             self.db.execute(
                 f"INSERT OR REPLACE INTO runs ({', '.join(COLUMNS)}) "
                 f"VALUES ({', '.join('?' for _ in COLUMNS)})", values)
+
+    def add_evaluations(self, updates: dict[str, tuple[dict, dict]]) -> None:
+        """Merge bins from ``langlab eval`` into runs, one transaction for all:
+        ``{key: (eval_metrics, eval_data)}``; bins already there are kept unless re-evaluated."""
+        with self.db:
+            for key, (metrics, data) in updates.items():
+                old_m, old_d = self.db.execute(
+                    "SELECT eval_metrics, eval_data FROM runs WHERE key = ?", (key,)).fetchone()
+                m = {**(json.loads(old_m or "null") or {}), **metrics}
+                d = {**(json.loads(old_d or "null") or {}), **data}
+                self.db.execute("UPDATE runs SET eval_metrics = ?, eval_data = ? WHERE key = ?",
+                                (json.dumps(m, sort_keys=True), json.dumps(d, sort_keys=True), key))
+
+    def record_probes(self, rows: list[dict[str, Any]]) -> None:
+        """Insert (or replace) probe results, one transaction for all."""
+        with self.db:
+            for row in rows:
+                self.db.execute(
+                    f"INSERT OR REPLACE INTO probes ({', '.join(PROBE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' for _ in PROBE_COLUMNS)})",
+                    [json.dumps(row.get(c), sort_keys=True) if c == "extra" else row.get(c)
+                     for c in PROBE_COLUMNS])
+
+    def probe_rows(self) -> list[dict[str, Any]]:
+        """Every probe result (none for a store written before probes existed)."""
+        tables = {t for (t,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "probes" not in tables:
+            return []
+        out = []
+        for values in self.db.execute(f"SELECT {', '.join(PROBE_COLUMNS)} FROM probes ORDER BY "
+                                      "run_key, target, rep, layer, control, split"):
+            row = dict(zip(PROBE_COLUMNS, values))
+            row["extra"] = json.loads(row["extra"]) if row["extra"] else {}
+            out.append(row)
+        return out
 
     def finished_keys(self) -> set[str]:
         return {k for (k,) in self.db.execute("SELECT key FROM runs")}

@@ -165,6 +165,13 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     run_json = run_dir / "run.json"
     run_info = json.loads(run_json.read_text()) if run_json.is_file() else {}
 
+    for r in rows:  # bins added by ``langlab eval`` are columns like the suite's own
+        if r.get("eval_metrics") and r.get("metrics"):
+            r["metrics"] = {**r["metrics"], **r["eval_metrics"]}
+            r["data"] = {**(r.get("data") or {}), **(r.get("eval_data") or {})}
+    own = [b.name for b in suite.split.test]
+    added = sorted({b for r in rows for b in (r.get("eval_metrics") or {})} - set(own),
+                   key=lambda name: tuple(int(x) for x in name.split("-")[1:3]))
     cells = summarize(rows, suite.selection)
     languages = list(dict.fromkeys(j.language for j in jobs))
     columns = list(dict.fromkeys((m.column, m.name) for m in suite.models))
@@ -197,7 +204,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         name=suite.name, description=suite.description.strip(), protocol=_protocol(suite),
         run_info=run_info, versions=sorted({r["version"] for r in rows if r.get("version")}),
         languages=languages, classes=classes, columns=columns,
-        bins=[b.name for b in suite.split.test], entries=entries,
+        bins=own + added, entries=entries,
         data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()}),
         counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
                 "pending": len(jobs) - len(rows)},

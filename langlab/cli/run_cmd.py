@@ -14,7 +14,6 @@ SECTIONS = ("training.", "split.", "task.", "seeds", "selection", "name", "langu
 
 def _summary_table(out_dir: Path, title: str) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from langlab.harness.results import summarize, test_bins
     from langlab.harness.store import Store
@@ -25,23 +24,59 @@ def _summary_table(out_dir: Path, title: str) -> None:
     store = Store(out_dir / "results.sqlite", readonly=True)
     cells = summarize([r for r in store.rows() if r["key"] in keys], suite.selection)
     store.close()
-    bins = ["validation", *test_bins(cells)]
-    table = Table(title=title)
-    table.add_column("language")
-    table.add_column("model")
-    for b in bins:
-        table.add_column(b, justify="right")
-    for (lang, col), cell in cells.items():
-        vals = []
-        for b in bins:
-            s = cell.bins.get(b)
-            vals.append("—" if s is None else f"{100 * s.max:.1f} ({100 * s.mean:.1f}±{100 * s.sd:.1f})")
+    console = Console()
+    console.print(summary_table(cells, ["validation", *test_bins(cells)], title, console.width))
+    several = any(c.seeds > 1 for c in cells.values())
+    console.print(("cells: max over seeds (mean ± sd below), " if several else "cells: ")
+                  + f"percent of strings fully correct; selection: {suite.selection}")
+
+
+def _cell_text(s, several: bool) -> str:
+    if s is None:
+        return "—"
+    top = f"{100 * s.max:.1f}"
+    return f"{top}\n{100 * s.mean:.1f}±{100 * s.sd:.1f}" if several else top
+
+
+def summary_table(cells: dict, bins: list[str], title: str, width: int):
+    """The summary as a rich table that fits ``width`` columns: bins abbreviated (``val``,
+    ``51-100``), the mean ± sd on a second line only when there are several seeds, and, when
+    one row per language × model is still too wide, transposed: one row per language × bin,
+    one column per model."""
+    from rich.table import Table
+
+    several = any(c.seeds > 1 for c in cells.values())
+    heads = ["val" if b == "validation" else b.removeprefix("test-") for b in bins]
+    texts = {key: [_cell_text(cell.bins.get(b), several) for b in bins] for key, cell in cells.items()}
+    for key, cell in cells.items():
         if cell.failed:
-            vals[-1] += f" [red]{cell.failed} failed[/red]"
-        table.add_row(lang, col, *vals)
-    Console().print(table)
-    Console().print("cells: max over seeds (mean ± sd), percent of strings fully correct; "
-                    f"selection: {suite.selection}")
+            texts[key][-1] += f"\n{cell.failed} failed"
+    cell_w = max([len(h) for h in heads] + [len(line) for v in texts.values() for t in v
+                                              for line in t.splitlines()])
+    lang_w = max([8] + [len(lang) for lang, _ in cells])
+    col_w = max([5] + [len(col) for _, col in cells])
+    wide = lang_w + col_w + len(bins) * cell_w + 3 * (len(bins) + 2) + 1
+    table = Table(title=title, title_justify="left")
+    if wide <= width:
+        table.add_column("language", no_wrap=True)
+        table.add_column("model", no_wrap=True)
+        for h in heads:
+            table.add_column(h, justify="right", no_wrap=True)
+        for (lang, col), vals in texts.items():
+            table.add_row(lang, col, *vals)
+        return table
+    columns = list(dict.fromkeys(col for _, col in cells))
+    languages = list(dict.fromkeys(lang for lang, _ in cells))
+    table.add_column("language", no_wrap=True)
+    table.add_column("bin", no_wrap=True)
+    for col in columns:
+        table.add_column(col, justify="right", no_wrap=True)
+    for lang in languages:
+        for i, h in enumerate(heads):
+            table.add_row(lang if i == 0 else "", h,
+                          *[texts[(lang, col)][i] if (lang, col) in texts else "" for col in columns],
+                          end_section=i == len(heads) - 1)
+    return table
 
 
 def _check_same_suite(out: Path, suite, resume: bool) -> None:

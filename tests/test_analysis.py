@@ -291,3 +291,26 @@ def test_attention_weights_are_causal_distributions_that_reproduce_the_block(pos
         got = block.attend(h, torch.arange(6)[None] if positional == "rope" else None,
                            alibi_bias(2, 6, h.device) if positional == "alibi" else None)
     assert torch.allclose(expected, got, atol=1e-5)
+
+
+def test_a_probed_folder_reports_its_probes_and_attention_maps(fresh, tmp_path):
+    import json
+
+    from langlab.report import make_report
+
+    assert run_cli("probe", str(fresh), "--language", "dyck-1", "--strings", "30",
+                   "--target", "depth-ratio").returncode == 0
+    out = make_report(fresh, tmp_path / "report")
+    table = (out / "table.md").read_text()
+    assert "## Probes" in table and "### `dyck-1`" in table and "depth-ratio" in table
+    assert "| lstm | cell | 1 | depth-ratio | r2 |" in table
+    doc = json.loads((out / "results.json").read_text())
+    assert {(p["column"], p["control"]) for p in doc["probes"]} == {
+        ("lstm", False), ("lstm", True), ("transformer", False), ("transformer", True)}
+    assert (out / "plots" / "probes-dyck-1.svg").is_file()
+    assert (out / "plots" / "attention-dyck-1-transformer.png").is_file()
+    assert "<h2>Probes</h2>" in (out / "index.html").read_text()
+    # regenerating is byte for byte
+    again = make_report(fresh, tmp_path / "again")
+    for name in ("table.md", "table.csv", "results.json"):
+        assert (again / name).read_bytes() == (out / name).read_bytes()

@@ -100,6 +100,10 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)  # done, failed, pending, total
     # runs whose fingerprint is not the running code's: (language, column, seed, fingerprint)
     stale: list[tuple[str, str, int, str | None]] = field(default_factory=list)
+    # ``langlab probe`` results of the suite's runs (with language, column, seed) and the
+    # Transformer attention maps it kept; empty when the folder was never probed
+    probes: list[dict] = field(default_factory=list)
+    attention: list[dict] = field(default_factory=list)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -157,6 +161,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         store = Store(run_dir / "results.sqlite", readonly=True)
         try:
             rows = [r for r in store.rows() if r["key"] in keys]
+            probes = store.probe_rows()
         finally:
             store.close()
     except sqlite3.DatabaseError as exc:
@@ -208,4 +213,18 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()}),
         counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
                 "pending": len(jobs) - len(rows)},
-        stale=stale)
+        stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows))
+
+
+def _probes(rows: list[dict], probes: list[dict]) -> list[dict]:
+    runs = {r["key"]: r for r in rows}
+    return [{**p, "language": runs[p["run_key"]]["language"],
+             "column": runs[p["run_key"]]["column"], "seed": runs[p["run_key"]]["seed"]}
+            for p in probes if p["run_key"] in runs]
+
+
+def _attention(run_dir: Path, rows: list[dict]) -> list[dict]:
+    from langlab.harness.attention import read_attention
+
+    keys = {r["key"] for r in rows}
+    return [a for a in read_attention(run_dir) if a["run_key"] in keys]

@@ -161,4 +161,8 @@ def render_plots(report: Report, out_dir: Path) -> dict:
         for lang in report.languages:
             out["languages"][lang] = _save(length_figure(report, lang),
                                            plots / f"length-{slug(lang)}")
+        if report.probes or report.attention:  # a probed folder: its figures too
+            from langlab.report.probes import probe_plots
+
+            out.update(probe_plots(report, plots, _save, slug))
     return out

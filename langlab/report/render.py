@@ -16,6 +16,7 @@ from pathlib import Path
 
 from langlab.harness.results import GENERALIZES
 from langlab.report.build import Entry, Report, generalizes
+from langlab.report.probes import probe_md, summarize_probes
 from langlab.tasks import task_class
 
 DASH = "—"
@@ -161,6 +162,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
         lines += [f"- `{_md_escape(lang)}`: [accuracy by length]({by_lang[lang]['svg']})"
                   for lang in report.languages if lang in by_lang]
         lines.append("")
+    lines += probe_md(report, plots)
     lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
               + _md_sources(report))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -264,6 +266,8 @@ def results_json(report: Report) -> str:
            "columns": [{"column": c, "model": m} for c, m in report.columns],
            "classes": [{"class": c, "languages": ls} for c, ls in report.groups()],
            "cells": cells, "data_notes": report.data_notes}
+    if report.probes:  # absent when the folder was never probed
+        doc["probes"] = summarize_probes(report)
     if report.stale:  # absent when every row matches the running code
         doc["stale"] = [{"language": lang, "column": col, "seed": seed, "fingerprint": fp}
                         for lang, col, seed, fp in report.stale]
@@ -289,6 +293,10 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
     embedded = {"heatmap": data_uri(out_dir / plots["heatmap"]["svg"]) if plots else None,
                 "languages": {lang: data_uri(out_dir / files["svg"])
                               for lang, files in (plots or {}).get("languages", {}).items()}}
+    for kind in ("probes", "attention"):  # present only for a probed folder
+        if (plots or {}).get(kind):
+            embedded[kind] = {label: data_uri(out_dir / files["png"])
+                              for label, files in plots[kind].items()}
     failures = [e for e in report.entries.values() if e.cell and e.cell.failed]
     return env.get_template("index.html.j2").render(
         report=report, header=header(report), legend=legend(report), groups=groups,

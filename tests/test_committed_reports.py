@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 REPORTS = Path(__file__).resolve().parent.parent / "reports"
-COMMITTED = sorted(p.parent for p in REPORTS.glob("*/suite.yaml"))
+# the reports, and the analyses committed beside one (reports/NAME/probes/)
+COMMITTED = sorted(p.parent for p in [*REPORTS.glob("*/suite.yaml"),
+                                      *REPORTS.glob("*/probes/suite.yaml")])
 
 
 @pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: p.name)

@@ -152,8 +152,14 @@ class Probe:
             labels = y[:, 0].astype(int)
             if len(set(labels.tolist())) == 1:
                 self.constant = int(labels[0])
-            else:
-                self.model = LogisticRegression(max_iter=300).fit(Z, labels)
+            else:  # an unconverged fit is still a linear probe: its score says how good
+                import warnings
+
+                from sklearn.exceptions import ConvergenceWarning
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    self.model = LogisticRegression(max_iter=300).fit(Z, labels)
         else:
             self.model = Ridge(alpha=1.0).fit(Z, y)
             # the best single unit, chosen on the fitted positions (first component's target)

@@ -247,3 +247,43 @@ def test_loss_sees_only_output_positions_and_trains(rev):
     bumped = out.clone()
     bumped[0, :n + 1] += 5.0
     assert torch.allclose(task.loss(out, batch), task.loss(bumped, batch))
+
+
+def test_a_suite_asking_transduction_of_a_language_without_a_form_fails_at_its_line(tmp_path):
+    from langlab.errors import SpecError
+    from langlab.harness.suite import expand, load_suite
+
+    p = tmp_path / "suite.yaml"
+    p.write_text("name: t\nlanguages:\n  - che/parity-check\n  - parity\n"
+                 "models: [{name: rnn}]\ntask: {name: transduction}\n")
+    with pytest.raises(SpecError) as err:
+        load_suite(p, check_models=True)
+    assert err.value.headline() == (
+        f"{p}:4:5: suite: languages[1]: task transduction: language parity has no function "
+        "form, so no transduction task; its tasks: next-symbol, recognition")
+    p.write_text("name: t\nlanguages: [deletang2023, flare/marked-reversal]\n"
+                 "models: [{name: rnn}]\ntask: {name: transduction}\n")
+    jobs = expand(load_suite(p, check_models=True))
+    assert len(jobs) == 16 and jobs[0].task["name"] == "transduction"
+
+
+def test_the_che_suites_load_and_name_the_papers_models():
+    from langlab.harness.suite import expand, load_suite
+
+    full = load_suite("suites/deletang2023.yaml", check_models=True)
+    assert {m.name for m in full.models} == {"rnn", "lstm", "stack-rnn", "tape-rnn", "transformer"}
+    assert full.split.train.lo == 1 and full.split.train.hi == 40
+    assert full.split.test[0].hi == 500 and len(full.seeds) == 10
+    assert len(expand(full)) == 15 * 8 * 10 * 3
+    cpu = load_suite("suites/deletang2023-cpu.yaml", check_models=True)
+    assert cpu.task.name == "transduction" and cpu.split.test[0].lo == 41
+
+
+def test_table2_rows_name_registered_tasks_and_say_they_are_unverified():
+    from langlab.reference.deletang2023 import published, table2
+
+    rows = table2()
+    assert {r.language for r in rows} <= set(langlab.list_languages())
+    assert len(rows) == 6 and not any(r.verified for r in rows)
+    assert published("che/duplicate-string", "tape-rnn") == 100.0
+    assert published("che/bucket-sort", "lstm") is None

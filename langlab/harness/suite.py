@@ -219,7 +219,33 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
                 except LanglabError as exc:
                     field = "name" if "unknown model" in str(exc) else "settings"
                     raise doc.error(f"suite: models[{i}]: {exc}", ("models", i, field)) from None
+        _check_task_languages(suite, doc, bool(overrides))
     return suite
+
+
+def _check_task_languages(suite: Suite, doc: Any, overridden: bool) -> None:
+    """A task that cannot be asked of a listed language (transduction of a language without a
+    function form) is an error at that language's line, before any training. Only for tasks
+    that restrict their languages; names the registry does not know are left to ``expand``."""
+    from langlab.errors import LanglabError
+    from langlab.languages.registry import list_languages, load_language
+    from langlab.tasks.base import Task
+
+    cls = task_class(suite.task.name)
+    if cls.check_language.__func__ is Task.check_language.__func__:
+        return
+    names = list_languages()
+    for i, item in enumerate(suite.languages):
+        if item in names or item.endswith((".yaml", ".yml")):
+            langs = [load_language(item)]
+        else:
+            langs = [L for L in map(load_language, names) if item in L.tags]
+        for lang in langs:
+            try:
+                cls.check_language(lang)
+            except LanglabError as exc:
+                msg = f"suite: languages[{i}]: task {cls.name}: {exc}"
+                raise (SpecError(msg) if overridden else doc.error(msg, ("languages", i))) from None
 
 
 def _suite_error(doc: Any, exc: ValidationError) -> SpecError:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
+    from langlab.languages.base import Language
+
 _REGISTRY: dict[str, type[Task]] = {}
 
 
@@ -89,6 +91,11 @@ class Task:
     @classmethod
     def check_values(cls, options: dict[str, Any]) -> None:
         """Raise a LanglabError for a bad option value (``options`` is resolved)."""
+
+    @classmethod
+    def check_language(cls, lang: Language) -> None:
+        """Raise a one-line LanglabError when the task cannot be asked of ``lang`` (the
+        default: every language can). Suites call it before any training."""
 
     @classmethod
     def data_request(cls, options: dict[str, Any]) -> DataRequest:

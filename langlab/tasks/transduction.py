@@ -24,11 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from langlab.data.splits import DataRequest
 from langlab.data.tensors import Batch
+from langlab.languages.transduce import function_form
 from langlab.tasks.base import Task, rates, register, tally
 
 if TYPE_CHECKING:
     import torch
     from torch import nn
+
+    from langlab.languages.base import Language
 
 
 @register
@@ -40,6 +43,10 @@ class TransductionTask(Task):
     metrics = ("accuracy", "token_accuracy", "che_score", "n")
     score_legend = "percent of test inputs whose whole output f(x) is correct"
     score_axis = "outputs fully correct (%)"
+
+    @classmethod
+    def check_language(cls, lang: Language) -> None:
+        function_form(lang)   # a language without one: the one-line error naming its tasks
 
     @classmethod
     def data_request(cls, options: dict[str, Any]) -> DataRequest:

@@ -16,7 +16,8 @@ import numpy as np
 
 from langlab.errors import LanglabError
 from langlab.languages.base import EOS, ScanLanguage, Tokens, randbelow
-from langlab.languages.dyck import PAIRS, PaperGrammar, dyck1_count, random_dyck_shape
+from langlab.languages.dyck import PAIRS, dyck1_count, random_dyck_shape
+from langlab.languages.paper_grammar import PaperGrammar
 
 
 class Shuffle(ScanLanguage):
@@ -29,7 +30,7 @@ class Shuffle(ScanLanguage):
     weights, a uniform Dyck-1 word per component, and a uniform arrangement of the component
     labels over the n positions.
     Distributions: ``uniform`` and ``paper`` (the paper's grammar, which only nests: its strings
-    are Dyck-k strings, a subset of Shuffle-k; see :class:`~langlab.languages.dyck.PaperGrammar`).
+    are Dyck-k strings, a subset of Shuffle-k; see :class:`~langlab.languages.paper_grammar.PaperGrammar`).
 
     >>> L = Shuffle(k=2)
     >>> [L.count(n) for n in range(0, 7, 2)]

@@ -25,6 +25,7 @@ import numpy as np
 
 from langlab.errors import LanglabError
 from langlab.languages.base import EOS, ScanLanguage, Tokens, randbelow
+from langlab.languages.paper_grammar import PaperGrammar
 
 # Bracket pairs in the order of the 2020 paper's code (``all_pairs`` there, without ``xo``).
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -57,67 +58,11 @@ def random_dyck_shape(m: int, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate((steps[first_min + 1:], steps[:first_min]))  # (2m,)
 
 
-class PaperGrammar:
-    """The 2020 paper's probabilistic grammar for Dyck-k and Shuffle-k strings.
-
-    From ``src/utils/dyck_generator.py`` (identical in ``shuffle_generator.py``) of
-    github.com/satwik77/Transformer-Formal-Languages: ``S -> (_i S )_i`` with probability p
-    (pair i uniform), ``S -> S S`` with probability q, ``S -> ε`` otherwise; a call at
-    ``current_size >= max_size`` returns ε, and a result longer than ``max_size`` is replaced by ε.
-    The paper used p = 0.5, q = 0.25 and ``max_size`` = the upper end of the length window.
-
-    How it differs from ``uniform``: it only ever nests pairs, so for Shuffle-k it yields only
-    Dyck-k strings (never ``([)]``); and a string's probability is the total weight of its
-    derivations (``S -> S S`` is ambiguous, each derivation weighted by p, q and the truncation),
-    not 1/count. ``sample_length`` conditions on the length by rejection with ``max_size = n`` by
-    default (the paper drew with ``max_size`` = its window's upper end, which shifts the
-    truncation slightly); it is slow for long strings (about 25/s at n = 50, 3/s at n = 150).
-    """
-
-    def __init__(self, pairs: Sequence[tuple[str, str]], p: float = 0.5, q: float = 0.25):
-        self.pairs, self.p, self.q = tuple(pairs), p, q
-
-    def generate(self, max_size: int, rng: np.random.Generator) -> str:
-        """One draw of the paper's ``generate(0, max_size)``; iterative (no recursion limit)."""
-        p, pq, pairs = self.p, self.p + self.q, self.pairs
-        tasks: list[tuple] = [("gen", 0)]
-        vals: list[str] = []
-        while tasks:
-            task = tasks.pop()
-            if task[0] == "gen":
-                cur = task[1]
-                u = rng.random() if cur < max_size else 1.0
-                if u < p:
-                    tasks += [("wrap", pairs[int(rng.integers(len(pairs)))]), ("gen", cur + 2)]
-                elif u < pq:
-                    tasks += [("cat",), ("gen", cur), ("gen", cur)]
-                else:
-                    vals.append("")
-            elif task[0] == "wrap":
-                s = task[1][0] + vals.pop() + task[1][1]
-                vals.append(s if len(s) <= max_size else "")
-            else:
-                b = vals.pop()
-                s = vals.pop() + b
-                vals.append(s if len(s) <= max_size else "")
-        return vals[0]
-
-    def sample_length(self, n: int, rng: np.random.Generator,
-                      max_size: int | None = None) -> Tokens | None:
-        """A draw conditioned on length exactly ``n`` (rejection), with ``max_size`` default n."""
-        if n < 0 or n % 2:
-            return None
-        while True:
-            s = self.generate(n if max_size is None else max_size, rng)
-            if len(s) == n:
-                return tuple(s)
-
-
 class Dyck(ScanLanguage):
     """Dyck-k: well-nested strings over the first ``k`` bracket pairs of :data:`PAIRS`.
 
     ``count(2m) = Catalan(m) * k**m``. Distributions: ``uniform`` and ``paper``
-    (:class:`PaperGrammar` conditioned on the length).
+    (:class:`~langlab.languages.paper_grammar.PaperGrammar` conditioned on the length).
 
     >>> Dyck(k=1).count(6), Dyck(k=3).count(2)
     (5, 3)

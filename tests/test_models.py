@@ -25,7 +25,8 @@ SMALL = {  # widths that keep the suite cheap
     "ssm": {"d_model": 32, "layers": 2, "chunk": 4},
     "transformer": {"d_model": 32, "heads": 4, "layers": 2},
 }
-CASES = [("rnn", {}), ("lstm", {}), ("gru", {}), ("stack-rnn", {}), ("stack-rnn", {"controller": "lstm"}),
+CASES = [("rnn", {}), ("lstm", {}), ("lstm", {"input": "onehot"}), ("gru", {}), ("stack-rnn", {}),
+         ("stack-rnn", {"controller": "lstm"}),
          ("tape-rnn", {}), ("tape-rnn", {"mlp": 0}),
          ("ssm", {}), ("ssm", {"negative_eigenvalues": True}), ("transformer", {"norm": "post"})]
 CASES += [("transformer", {"positional": p}) for p in ("none", "sinusoidal", "learned", "rope", "alibi")]
@@ -344,3 +345,18 @@ def test_tape_rnn_jumps_by_the_input_length_at_the_blanks():
 
     tokens = torch.tensor([[1, 2, 2, 3, 4, 4, 4, 4]])   # BOS, x = 2 2 3, then four blanks (4)
     assert TapeRNNEncoder.jumps(tokens).tolist() == [[0, 1, 1, 3, 4, 4, 4, 4]]
+
+
+def test_onehot_input_feeds_the_recurrent_layer_the_token_vectors():
+    """The 2020 paper's LSTM reads one-hot tokens: no embedding, input width = vocabulary."""
+    from langlab.models import build_model
+
+    m = build_model("lstm", vocab_size=VOCAB, hidden=64, input="onehot")
+    assert m.embed is None and m.rnn.input_size == VOCAB
+    assert m.num_parameters() == 4 * 64 * (VOCAB + 64) + 2 * 4 * 64
+    torch.manual_seed(0)
+    default = build_model("lstm", vocab_size=VOCAB, hidden=8)
+    torch.manual_seed(0)
+    explicit = build_model("lstm", vocab_size=VOCAB, hidden=8, input="embedding")
+    assert all(torch.equal(a, b) for a, b in zip(default.state_dict().values(),
+                                                 explicit.state_dict().values()))

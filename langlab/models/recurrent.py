@@ -31,6 +31,8 @@ class RecurrentConfig:
     layers:     stacked recurrent layers.
     dropout:    between stacked layers and on the output.
     embedding:  embedding width; None means equal to ``hidden``.
+    input:      ``embedding`` (learned vectors) or ``onehot`` (the token's one-hot vector fed to
+                the recurrent layer, as the 2020 paper's code does; ``embedding`` is then unused).
     """
 
     vocab_size: int
@@ -38,7 +40,9 @@ class RecurrentConfig:
     layers: int = 1
     dropout: float = 0.0
     embedding: int | None = None
+    input: str = "embedding"
     cell: ClassVar[str] = "lstm"
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"input": ("embedding", "onehot")}
 
     def check(self) -> None:
         positive(self.cell, hidden=self.hidden, layers=self.layers, embedding=self.embedding)
@@ -72,8 +76,9 @@ class RecurrentEncoder(Encoder):
     def __init__(self, config: RecurrentConfig):
         super().__init__()
         self.config = config
-        emb = config.embedding or config.hidden
-        self.embed = nn.Embedding(config.vocab_size, emb, padding_idx=0)
+        self.onehot = config.input == "onehot"
+        emb = config.vocab_size if self.onehot else config.embedding or config.hidden
+        self.embed = None if self.onehot else nn.Embedding(config.vocab_size, emb, padding_idx=0)
         extra = {"nonlinearity": "tanh"} if config.cell == "rnn" else {}
         self.rnn = _CELLS[config.cell](
             emb, config.hidden, num_layers=config.layers, batch_first=True,
@@ -82,7 +87,10 @@ class RecurrentEncoder(Encoder):
         self.output_dim = config.hidden
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        x = self.embed(tokens)  # (B, T, E)
+        if self.onehot:
+            x = nn.functional.one_hot(tokens, self.config.vocab_size).float()  # (B, T, V)
+        else:
+            x = self.embed(tokens)  # (B, T, E)
         h, _ = self.rnn(x)  # (B, T, H)
         return self.drop(h) * self.real_mask(lengths, tokens.size(1))
 

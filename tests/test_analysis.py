@@ -118,8 +118,10 @@ def test_a_run_folder_without_weights_is_a_one_line_error(fresh):
 
 
 def _snapshot(folder: Path) -> dict:
+    """Every file's bytes, but the dataset cache and SQLite's -shm/-wal side files (which a
+    reader may leave behind; the database itself is compared)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "cache" not in p.parts}
+            if p.is_file() and "cache" not in p.parts and not p.name.endswith(("-shm", "-wal"))}
 
 
 # ---------------------------------------------------------------- eval
@@ -223,6 +225,7 @@ def test_a_linear_probe_recovers_linear_targets():
     (("--target", "height"), "unknown probe target 'height'"),
     (("--layer", "3"), "layer 3 does not exist"),
     (("--layer", "0"), "layer 0 does not exist"),
+    (("--strings", "0"), "--strings must be at least 1"),
     (("--language", "anbn"), "unknown language of"),
 ])
 def test_probe_bad_input_is_one_line_and_writes_nothing(fresh, args, message):

@@ -242,6 +242,8 @@ def probe_folder(run_dir: str | Path, language: str | None = None,
 
     from langlab.errors import UnknownNameError
 
+    if max_strings < 1:
+        raise LanglabError(f"--strings must be at least 1, got {max_strings}")
     for t in targets or ():
         if t not in TRACE_KINDS:
             raise UnknownNameError("probe target", t, list(TRACE_KINDS))

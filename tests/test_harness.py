@@ -203,7 +203,7 @@ def test_diverging_run_is_recorded_as_failed_and_others_complete(tmp_path):
     ("training: {epocs: 2}\n", "suite: unknown key 'epocs'; did you mean 'epochs'?"),
     ("training: {epochs: many}\n", "suite: training.epochs: Input should be a valid integer"),
     ("task: {name: parsing}\n",
-     "suite: task.name: unknown task 'parsing' (tasks: next-symbol, recognition)"),
+     "suite: task.name: unknown task 'parsing' (tasks: next-symbol, recognition, transduction)"),
 ])
 def test_suite_typos_get_positioned_errors(tmp_path, text, message):
     base = "name: t\nlanguages: [parity]\nmodels: [{name: lstm}]\n"

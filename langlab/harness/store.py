@@ -168,6 +168,11 @@ class Store:
 
     def close(self) -> None:
         if not self.readonly:
-            # fold the write-ahead log back so a finished run folder is one self-contained file
+            # fold the write-ahead log back and leave WAL mode, so that a finished run folder is
+            # one self-contained file that readers open without creating -shm/-wal side files
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                self.db.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.OperationalError:  # another connection still reads: stays WAL
+                pass
         self.db.close()

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 REPORTS = Path(__file__).resolve().parent.parent / "reports"
-COMMITTED = sorted(p.parent for p in REPORTS.glob("*/suite.yaml"))
+# every committed run folder: a report, or an analysis inside one (reports/*/probes/)
+COMMITTED = sorted(p.parent for p in REPORTS.glob("**/suite.yaml")
+                   if (p.parent / "results.sqlite").is_file())
 BUDGET_S = 30.0  # stored wall seconds of reruns per report
 
 
@@ -74,20 +76,21 @@ def _jobs(folder: Path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: str(p.relative_to(REPORTS)))
 def test_committed_runs_reproduce(folder, tmp_path):
     import json
 
     from langlab.harness.train import run_one
 
+    where = folder.relative_to(REPORTS)
     suite, jobs = _jobs(folder)
     rows = cheap_runs(folder)
-    assert rows, f"reports/{folder.name}: no finished run to rerun"
+    assert rows, f"reports/{where}: no finished run to rerun"
     regenerate = (f"if the change is intended, bump NUMBERS_VERSION in "
-                  f"langlab/harness/fingerprint.py and regenerate reports/{folder.name}: "
-                  f"langlab run reports/{folder.name}/suite.yaml --out NEW_DIR, then "
+                  f"langlab/harness/fingerprint.py and regenerate reports/{where}: "
+                  f"langlab run reports/{where}/suite.yaml --out NEW_DIR, then "
                   f"langlab report NEW_DIR, and commit NEW_DIR's results.sqlite, run.json and "
-                  f"report files into reports/{folder.name}/")
+                  f"report files into reports/{where}/")
     problems = []
     for row in rows:
         what = f"{row['language']} × {row['column']} seed {row['seed']} (key {row['key']})"
@@ -106,22 +109,23 @@ def test_committed_runs_reproduce(folder, tmp_path):
         if diff:
             problems.append(f"{what}: " + "; ".join(diff[:4])
                             + (f"; and {len(diff) - 4} more" if len(diff) > 4 else ""))
-    assert not problems, (f"reports/{folder.name} does not reproduce with this code:\n  "
+    assert not problems, (f"reports/{where} does not reproduce with this code:\n  "
                           + "\n  ".join(problems) + f"\n{regenerate}")
 
 
-@pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: str(p.relative_to(REPORTS)))
 def test_committed_rows_carry_the_running_fingerprint(folder):
     from langlab.harness.fingerprint import fingerprint
     from langlab.harness.store import Store
 
+    where = folder.relative_to(REPORTS)
     store = Store(folder / "results.sqlite", readonly=True)
     try:
         rows = store.rows()
     finally:
         store.close()
     other = sorted({r.get("fingerprint") for r in rows} - {fingerprint()}, key=str)
-    assert not other, (f"reports/{folder.name}: rows with fingerprint {other}, the code is "
+    assert not other, (f"reports/{where}: rows with fingerprint {other}, the code is "
                        f"{fingerprint()}; regenerate the report (see test_committed_runs_reproduce)")
 
 

@@ -55,7 +55,6 @@ def eval_run(run_dir: str | Path, tests: list[str], language: str | None = None,
     from langlab.harness.store import Store
     from langlab.harness.suite import load_suite
     from langlab.harness.weights import NoWeightsError, done_rows, has_weights, load_run
-    from langlab.tasks import build_dataset
 
     run_dir = Path(run_dir)
     rows = done_rows(run_dir, language)
@@ -78,11 +77,8 @@ def eval_run(run_dir: str | Path, tests: list[str], language: str | None = None,
     torch.set_num_threads(1)
     for row in rows:
         loaded = load_run(run_dir, row)
-        task = loaded.payload["task"]
         if row["language"] not in datasets:
-            datasets[row["language"]] = build_dataset(
-                loaded.language, task=task["name"], spec=spec, target_mode=task["target_mode"],
-                cache_dir=Path(cache), **task["options"])
+            datasets[row["language"]] = loaded.dataset(spec, cache)
         ds = datasets[row["language"]]
         metrics, data = {}, {}
         for b in bins:

@@ -238,7 +238,6 @@ def probe_folder(run_dir: str | Path, language: str | None = None,
     from langlab.harness.store import Store
     from langlab.harness.suite import load_suite
     from langlab.harness.weights import NoWeightsError, done_rows, has_weights, load_run
-    from langlab.tasks import build_dataset
 
     from langlab.errors import UnknownNameError
 
@@ -286,11 +285,8 @@ def probe_folder(run_dir: str | Path, language: str | None = None,
     results, maps = [], []
     torch.set_num_threads(1)
     for row, loaded in zip(rows, loaded_runs):
-        task = loaded.payload["task"]
         if row["language"] not in datasets:
-            datasets[row["language"]] = build_dataset(
-                loaded.language, task=task["name"], spec=spec, target_mode=task["target_mode"],
-                cache_dir=Path(cache), **task["options"])
+            datasets[row["language"]] = loaded.dataset(spec, cache)
         ds = datasets[row["language"]]
         results += probe_run(loaded, ds, chosen[row["language"]],
                              [layer] if layer is not None else None, max_strings)

@@ -73,6 +73,15 @@ class LoadedRun:
     head: Any
     payload: dict[str, Any]
 
+    def dataset(self, spec, cache_dir: str | Path):
+        """The run's language and task options drawn on ``spec`` (new bins for eval and probe)."""
+        from langlab.tasks import build_dataset
+
+        task = self.payload["task"]
+        return build_dataset(self.language, task=task["name"], spec=spec,
+                             target_mode=task["target_mode"], cache_dir=Path(cache_dir),
+                             **task["options"])
+
     def untrained(self, seed: int = 12345):
         """The control: a freshly initialised model and head of the same architecture and size."""
         import torch

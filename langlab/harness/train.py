@@ -71,12 +71,16 @@ def validate(model, head, task, split, batch_size: int) -> dict:
     the head outputs of each batch are scored and their loss taken."""
     from langlab.tasks.base import outputs
 
-    total, n, pairs = 0.0, 0, []
-    for batch, out in outputs(model, head, split, batch_size):
-        total += float(task.loss(out, batch)) * len(batch.lengths)
-        n += len(batch.lengths)
-        pairs.append((batch, out))
-    return {**task.score(pairs), "loss": total / max(n, 1)}
+    sums = [0.0, 0]  # loss sum, strings
+
+    def pairs():  # streamed: the loss is taken as the task scores each batch
+        for batch, out in outputs(model, head, split, batch_size):
+            sums[0] += float(task.loss(out, batch)) * len(batch.lengths)
+            sums[1] += len(batch.lengths)
+            yield batch, out
+
+    metrics = task.score(pairs())
+    return {**metrics, "loss": sums[0] / max(sums[1], 1)}
 
 
 def train(model, head, task, train_split, val_split, cfg: dict, seed: int,

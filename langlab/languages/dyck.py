@@ -17,7 +17,7 @@ randomness only (``rng.shuffle``, ``rng.integers``), so samples are exactly unif
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from math import comb
 
@@ -247,39 +247,35 @@ class ResetDyck1(ScanLanguage):
 
     trace_targets = ("depth", "phase")
 
-    def _trace(self, toks: Tokens) -> dict[str, list]:
-        """The counter (reset to 0 by ``1``) and the phase (0 before the reset, 1 after)."""
-        depth, phase, d, reset = [0], [0], 0, False
+    @staticmethod
+    def _states(toks: Tokens) -> Iterator[tuple[int, bool]]:
+        """(counter, reset seen) after each live prefix, the empty one first; stops at the
+        first token that kills the prefix (a second ``1`` or a ``)`` below zero)."""
+        depth, reset = 0, False
+        yield depth, reset
         for t in toks:
             if t == "1":
                 if reset:
-                    break
-                reset, d = True, 0
+                    return
+                reset, depth = True, 0
             else:
-                d += 1 if t == "(" else -1
-                if d < 0:
-                    break
-            depth.append(d)
-            phase.append(int(reset))
+                depth += 1 if t == "(" else -1
+                if depth < 0:
+                    return
+            yield depth, reset
+
+    def _trace(self, toks: Tokens) -> dict[str, list]:
+        """The counter (reset to 0 by ``1``) and the phase (0 before the reset, 1 after)."""
+        states = list(self._states(toks))
         n = len(toks)
-        return {"depth": self._pad_dead(depth, n), "phase": self._pad_dead(phase, n)}
+        return {"depth": self._pad_dead([d for d, _ in states], n),
+                "phase": self._pad_dead([int(r) for _, r in states], n)}
 
     _BEFORE = (frozenset({"(", "1"}), frozenset({"(", ")", "1"}))  # by depth > 0
     _AFTER = (frozenset({"(", EOS}), frozenset({"(", ")"}))
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)
-        depth, reset, out = 0, False, []
-        for t in toks:
-            out.append((self._AFTER if reset else self._BEFORE)[depth > 0])
-            if t == "1":
-                if reset:
-                    break
-                reset, depth = True, 0
-            else:
-                depth += 1 if t == "(" else -1
-                if depth < 0:
-                    break
-        else:
-            out.append((self._AFTER if reset else self._BEFORE)[depth > 0])
+        out = [(self._AFTER if reset else self._BEFORE)[depth > 0]
+               for depth, reset in self._states(toks)]
         return out + [frozenset()] * (len(toks) + 1 - len(out))

@@ -236,10 +236,10 @@ def _check_task_languages(suite: Suite, doc: Any, overridden: bool) -> None:
         return
     names = list_languages()
     for i, item in enumerate(suite.languages):
-        if item in names or item.endswith((".yaml", ".yml")):
-            langs = [load_language(item)]
-        else:
-            langs = [L for L in map(load_language, names) if item in L.tags]
+        try:
+            langs = [load_language(n) for n in _expand(item, names, ())]
+        except UnknownNameError:
+            continue  # an unknown name or tag is expand's error
         for lang in langs:
             try:
                 cls.check_language(lang)
@@ -273,21 +273,26 @@ def with_overrides(suite: Suite, overrides: list[tuple[str, Any]]) -> Suite:
 
 def resolve_languages(suite: Suite, grammars: tuple[str, ...] = ()) -> list[str]:
     """Names (or paths) of the suite's languages; a tag expands to every language carrying it."""
-    from langlab.errors import UnknownNameError
-    from langlab.languages.registry import list_languages, load_language
+    from langlab.languages.registry import list_languages
 
     names = list_languages(list(grammars))
-    out: list[str] = []
-    for item in suite.languages:
-        if item in names or item.endswith((".yaml", ".yml")):
-            load_language(item, list(grammars))  # fail early on a broken file
-            out.append(item)
-            continue
-        tagged = [n for n in names if item in load_language(n, list(grammars)).tags]
-        if not tagged:
-            raise UnknownNameError("language or tag", item, names)
-        out += tagged
+    out = [n for item in suite.languages for n in _expand(item, names, grammars)]
     return list(dict.fromkeys(out))
+
+
+def _expand(item: str, names: list[str], grammars: tuple[str, ...]) -> list[str]:
+    """The languages one suite entry names: itself (a name or a file), or every language
+    carrying it as a tag."""
+    from langlab.errors import UnknownNameError
+    from langlab.languages.registry import load_language
+
+    if item in names or item.endswith((".yaml", ".yml")):
+        load_language(item, list(grammars))  # fail early on a broken file
+        return [item]
+    tagged = [n for n in names if item in load_language(n, list(grammars)).tags]
+    if not tagged:
+        raise UnknownNameError("language or tag", item, names)
+    return tagged
 
 
 def _grid(d: dict) -> list[dict]:

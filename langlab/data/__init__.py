@@ -14,9 +14,9 @@ entry point is ``langlab.tasks.build_dataset(lang, task, spec, **options)``.
 from __future__ import annotations
 
 from langlab.data.cache import DATA_VERSION
-from langlab.data.spec import LengthBin, SplitSpec, make_spec
+from langlab.data.spec import FileSource, LengthBin, SplitSpec, make_spec
 from langlab.data.splits import DataRequest, Dataset, Example, Split, make_dataset
 from langlab.data.tensors import Batch, TargetConvention, Vocab
 
-__all__ = ["DATA_VERSION", "Batch", "DataRequest", "Dataset", "Example", "LengthBin", "Split",
+__all__ = ["DATA_VERSION", "Batch", "DataRequest", "Dataset", "Example", "FileSource", "LengthBin", "Split",
            "SplitSpec", "TargetConvention", "Vocab", "make_dataset", "make_spec"]

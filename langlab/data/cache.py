@@ -66,9 +66,20 @@ def dataset_key(lang: Language, task: str, spec: Any, target_mode: str,
         "task": task,
         "target_mode": target_mode,
         "options": options,
-        "spec": spec.model_dump(mode="json"),
+        "spec": spec.describe(),
     }
+    if getattr(spec, "files", None) is not None:
+        payload["files"] = files_digest(Path(spec.files.path))
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def files_digest(folder: Path) -> str:
+    """SHA-256 over the names and bytes of every file under ``folder`` (a data source): a
+    changed file is a new dataset."""
+    h = hashlib.sha256()
+    for p in sorted(q for q in Path(folder).rglob("*") if q.is_file()):
+        h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
 
 
 def cache_path(cache_dir: Path, lang: Language, task: str, key: str) -> Path:

@@ -79,6 +79,24 @@ class LengthBin(BaseModel):
                                f" ({_first_error(exc)})") from None
 
 
+class FileSource(BaseModel):
+    """Splits read from a folder of a peer's data files (see :mod:`langlab.data.files`).
+
+    ``validation``: how many training strings to hold out as the validation split, when the
+    folder has no validation file; 0 keeps every training string for training and validates on
+    the training split itself (the 2020 paper's code had no held-out set).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: str = Field(description="bhattamishra2020, flare or jsonl")
+    path: str = Field(description="the folder (relative paths: from the working directory)")
+    validation: int = Field(0, ge=0)
+
+
+ADDED_FIELDS = ("validation_long", "files")  # see SplitSpec.describe
+
+
 class SplitSpec(BaseModel):
     """Every split of a dataset: train, validation and the test bins, the length distribution
     and the seed.
@@ -98,6 +116,11 @@ class SplitSpec(BaseModel):
         LengthBin(lo=101, hi=150, size=2_000)])
     distribution: str = "uniform"
     seed: int = 0
+    # A held-out bin between training and test lengths, disjoint from every other split, for
+    # the ``validation-long`` selection rule (Butoi et al. 2025). None: no such split.
+    validation_long: LengthBin | None = None
+    # Splits from files instead of drawn: train/validation/test above are then unused.
+    files: FileSource | None = None
 
     @model_validator(mode="after")
     def _distinct_test_bins(self) -> SplitSpec:
@@ -107,9 +130,20 @@ class SplitSpec(BaseModel):
             raise ValueError(f"test bins repeat a length range: {', '.join(dup)}")
         return self
 
+    def describe(self) -> dict:
+        """The spec as JSON, fields added since data version 1 left out at their default: what
+        run keys and dataset cache keys hash, so that adding a field changes no stored key."""
+        out = self.model_dump(mode="json")
+        for name in ADDED_FIELDS:
+            if out.get(name) is None:
+                out.pop(name, None)
+        return out
+
     def bins(self) -> dict[str, LengthBin]:
         """Split name -> bin, in the order train, validation, tests."""
         out = {"train": self.train, "validation": self.validation}
+        if self.validation_long is not None:
+            out["validation-long"] = self.validation_long
         out.update((b.name, b) for b in self.test)
         return out
 

@@ -33,6 +33,7 @@ import numpy as np
 from langlab.data import cache as _cache
 from langlab.data.allocate import capacities, plan_splits
 from langlab.data.draw import draw_plans
+from langlab.data.files import FileSplit
 from langlab.data.negatives import draw_negatives
 from langlab.data.nextsets import SetTable
 from langlab.data.spec import LengthBin, SplitSpec
@@ -160,8 +161,15 @@ def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | N
         loaded = _cache.load(path)
         if loaded is not None and loaded[0].get("key") == key:
             return _from_payload(lang, request, spec, target_mode, vocab, key, *loaded)
-    ds = (_build(lang, request, spec, target_mode, vocab, key) if form is None
-          else _build_transduction(lang, form, request, spec, target_mode, vocab, key))
+    if spec.files is not None:
+        if form is not None:
+            raise LanglabError(f"{lang.name}: splits from files are not supported for "
+                               f"transduction (split.files)")
+        ds = dataset_from_files(lang, request, spec, target_mode, vocab, key)
+    elif form is None:
+        ds = _build(lang, request, spec, target_mode, vocab, key)
+    else:
+        ds = _build_transduction(lang, form, request, spec, target_mode, vocab, key)
     if path is not None:
         _cache.save(path, *_to_payload(ds))
     return ds
@@ -229,6 +237,83 @@ def _build_transduction(lang, form, request: DataRequest, spec: SplitSpec, targe
                    key)
 
 
+def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: str,
+                       vocab: Vocab, key: str) -> Dataset:
+    """The dataset whose splits a folder of data files gives (``spec.files``), every string
+    checked against ``lang``. What the files get wrong is counted in data notes, never silent:
+    a string the file calls a member but the language rejects (or the other way round) is
+    dropped, with its count and first ``FILE:LINE``; duplicates within a split and strings
+    shared between splits are kept, as the files have them, and counted."""
+    from langlab.data.files import read_folder
+
+    src = spec.files
+    read = read_folder(src.format, src.path, lang.alphabet)
+    by_name = {fs.name: fs for fs in read}
+    if "validation" not in by_name:
+        train = by_name["train"]
+        if src.validation:
+            if src.validation >= len(train.strings):
+                raise LanglabError(f"{train.path}: split.files.validation={src.validation} "
+                                   f"leaves no training strings ({len(train.strings)} in all)")
+            order = np.random.default_rng([spec.seed, 0, 7]).permutation(len(train.strings))
+            held, kept = sorted(order[:src.validation]), sorted(order[src.validation:])
+            val = FileSplit("validation", [train.strings[i] for i in held],
+                            [train.labels[i] for i in held], train.path,
+                            [train.lines[i] for i in held], train.lo, train.hi,
+                            [f"held out from {train.path.name} ({src.validation} strings)"])
+            for attr in ("strings", "labels", "lines"):
+                setattr(train, attr, [getattr(train, attr)[i] for i in kept])
+        else:
+            val = FileSplit("validation", train.strings, train.labels, train.path, train.lines,
+                            train.lo, train.hi, ["no held-out validation in the files: "
+                                                 "validation is the training split itself"])
+        read.insert(1, val)
+    if request.negatives and not any(0 in fs.labels for fs in read):
+        raise LanglabError(f"{src.path}: the files hold members only; the {request.task} task "
+                           f"needs non-members (format {src.format})")
+    table = SetTable(lang)
+    seen: dict[Tokens, str] = {}   # string -> first split holding it
+    splits = {}
+    for fs in read:
+        notes = list(fs.notes)
+        keep, wrong = [], []
+        for i, (s, y) in enumerate(zip(fs.strings, fs.labels)):
+            (keep if bool(lang.accepts(s)) == bool(y) else wrong).append(i)
+        if wrong:
+            i = wrong[0]
+            notes.append(f"{len(wrong)} string(s) labelled wrongly by the file, dropped (first: "
+                         f"{fs.path}:{fs.lines[i]}, {lang.join(fs.strings[i])!r} labelled "
+                         f"{fs.labels[i]})")
+        strings = [fs.strings[i] for i in keep]
+        labels = [fs.labels[i] for i in keep]
+        if not strings:
+            raise LanglabError(f"{fs.path}: split {fs.name} has no usable strings")
+        distinct = set(strings)
+        if len(distinct) < len(strings):
+            notes.append(f"{len(strings) - len(distinct)} duplicate(s) within the split, kept "
+                         f"as in the file ({len(distinct)} distinct of {len(strings)})")
+        if fs.name != "validation" or "validation" in by_name:
+            shared: dict[str, int] = {}
+            for x in distinct:
+                first = seen.setdefault(x, fs.name)
+                if first != fs.name:
+                    shared[first] = shared.get(first, 0) + 1
+            for other, n in shared.items():
+                notes.append(f"{n} distinct string(s) also in {other}, kept as in the files")
+        rows = None
+        if request.next_sets:
+            rows = [table.ids(x) if y else None for x, y in zip(strings, labels)]
+        arrays = encode_split(vocab, strings, labels, rows)
+        b = LengthBin(fs.lo, fs.hi, len(strings))
+        splits[fs.name] = (b, arrays, len(distinct), notes)
+    sets = table.sets
+    khot = _khot(vocab, sets)
+    out = {name: Split(name, b, b.size, distinct, notes, arrays, vocab, sets, khot)
+           for name, (b, arrays, distinct, notes) in splits.items()}
+    return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab, out,
+                   key)
+
+
 def _verify(lang: Language, strings: list[Tokens]) -> None:
     for s in set(strings):
         if not lang.accepts(s):
@@ -247,7 +332,8 @@ def _to_payload(ds: Dataset) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     first = next(iter(ds.splits.values()))
     meta = {"data_version": _cache.DATA_VERSION, "key": ds.key, "language": ds.language,
             "sets": [sorted(x, key=ds.vocab.output_index) for x in first.sets],
-            "splits": [{"name": s.name, "n_distinct": s.n_distinct, "notes": s.notes}
+            "splits": [{"name": s.name, "n_distinct": s.n_distinct, "notes": s.notes,
+                        "bin": [s.bin.lo, s.bin.hi, s.bin.size]}
                        for s in ds.splits.values()]}
     arrays = {}
     for i, s in enumerate(ds.splits.values()):
@@ -266,7 +352,7 @@ def _from_payload(lang, request, spec, target_mode, vocab, key, meta, arrays) ->
     for i, m in enumerate(meta["splits"]):
         a = SplitArrays(arrays[f"{i}.ids"], arrays[f"{i}.lengths"], arrays[f"{i}.labels"],
                         arrays.get(f"{i}.next_ids"))
-        b = bins[m["name"]]
+        b = LengthBin(*m["bin"]) if spec.files is not None else bins[m["name"]]
         splits[m["name"]] = Split(m["name"], b, b.size, m["n_distinct"], m["notes"], a, vocab,
                                   sets, khot)
     return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab,

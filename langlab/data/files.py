@@ -79,21 +79,30 @@ def _read_lines(path: Path) -> list[str]:
     return lines[:-1] if lines[-1] == "" else lines
 
 
-def _data_info(folder: Path) -> dict:
+def _data_info(folder: Path) -> tuple[dict, list[str]]:
+    """The folder's ``data_info.json`` (``{}`` where absent) and a note on what was repaired."""
     path = folder / "data_info.json"
     if not path.exists():
-        return {}
+        return {}, []
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise LanglabError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    notes = []
     try:
         info = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SpecError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+        # the published Concatv1 file writes "\{a,b\}*": a backslash JSON has no escape for
+        fixed = re.sub(r'\\(?=[^"\\/bfnrtu])', r"\\\\", text)
+        try:
+            info = json.loads(fixed)
+        except json.JSONDecodeError:
+            raise SpecError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
+                            ) from None
+        notes.append(f"{path.name}: backslashes that JSON does not allow read as backslashes")
     if not isinstance(info, dict):
         raise SpecError(f"{path}:1:1: expected a JSON object")
-    return info
+    return info, notes
 
 
 def _range(info: dict, key: str, path: Path) -> tuple[int, int] | None:
@@ -113,7 +122,7 @@ def read_bhattamishra2020(folder: Path, alphabet: Tokens) -> list[FileSplit]:
     folder = Path(folder)
     if not folder.is_dir():
         raise LanglabError(f"{folder}: no such data folder (format bhattamishra2020)")
-    info = _data_info(folder)
+    info, info_notes = _data_info(folder)
     bins = sorted(folder.glob("val_src_bin*.txt"),
                   key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
     if not bins:
@@ -125,7 +134,7 @@ def read_bhattamishra2020(folder: Path, alphabet: Tokens) -> list[FileSplit]:
     out, names = [], set()
     for name, path, key in files:
         lines = _read_lines(path)
-        notes = []
+        notes = list(info_notes) if name == "train" else []
         end_token = ("T" not in alphabet and lines
                      and all(x.endswith("T") for x in lines if x))
         if end_token:

@@ -139,8 +139,8 @@ def test_every_task_builds_data_trains_and_reports_its_metrics(name):
     ("task: {name: recogniton}\n", ":4:14: ", "did you mean 'recognition'?"),
     ("task:\n  name: recognition\n  options:\n    aux: lm\n    edit_fractoin: 0.2\n", ":8:5: ",
      "suite: task.options.edit_fractoin: unknown option 'edit_fractoin' for task recognition; "
-     "did you mean 'edit_fraction'? (options: aux_targets, edit_fraction, threshold, aux, "
-     "aux_weight)"),
+     "did you mean 'edit_fraction'? (options: aux_targets, edit_fraction, negatives, "
+     "edit_p, threshold, aux, aux_weight, lm_loss, next_loss)"),
     ("task: {name: next-symbol, options: {aux: lm}}\n", ":4:37: ",
      "unknown option 'aux' for task next-symbol (options: threshold)"),
     ("task: {name: recognition, options: {aux: next-symbl}}\n", ":4:42: ",

@@ -201,7 +201,8 @@ def test_one_options_dict_serves_dataset_and_task(parity, tmp_path):
     assert ds.options == {"aux_targets": True, "edit_fraction": 0.25}   # only what shapes data
     assert next(ds.splits["validation"].batches(8)).next is not None
     task = get_task("recognition", ds.vocab, **options)
-    assert task.options == {"threshold": 0.5, "aux": "next-symbol", "aux_weight": 0.3}
+    assert task.options == {"threshold": 0.5, "aux": "next-symbol", "aux_weight": 0.3,
+                            "lm_loss": 0.0, "next_loss": 0.0}
     # head-only options do not change the data, so they share its cache entry
     again = build_dataset(parity, "recognition", SPEC, cache_dir=tmp_path,
                           **{**options, "aux_weight": 2.0})

@@ -6,7 +6,9 @@ Each line is one example::
 
 ``next`` holds ``n + 1`` sets (after the empty prefix, after 1 token, ..., after the whole
 string), each listed in output order (alphabet order, then ``"<eos>"``); it is ``null`` for
-non-members and when the dataset was built without next-symbol targets.
+non-members and when the dataset was built without next-symbol targets. A recognition dataset
+with FLaRe's negatives (``negatives: flare``) adds ``"edits"``: 0 for a member, the number of
+edits applied for an edited negative, -1 for a uniform random one.
 
 >>> import tempfile, json, langlab
 >>> from langlab.data import DataRequest, LengthBin, SplitSpec, make_dataset
@@ -43,9 +45,13 @@ def example_rows(ds: Dataset, split: str) -> list[dict[str, Any]]:
             out = [min(x) for x in e.next if x]
             rows.append({"input": list(e.tokens[:len(e.tokens) - len(out)]), "output": out})
         return rows
-    for e in ds.splits[split].examples:
+    edits = ds.splits[split].arrays.edits   # recorded by FLaRe's negatives only
+    for r, e in enumerate(ds.splits[split].examples):
         nxt = None if e.next is None else [sorted(x, key=order) for x in e.next]
-        rows.append({"tokens": list(e.tokens), "label": e.label, "next": nxt})
+        row = {"tokens": list(e.tokens), "label": e.label, "next": nxt}
+        if edits is not None:
+            row["edits"] = int(edits[r])
+        rows.append(row)
     return rows
 
 

@@ -34,6 +34,7 @@ from langlab.data import cache as _cache
 from langlab.data.allocate import capacities, plan_splits
 from langlab.data.draw import draw_plans
 from langlab.data.files import FileSplit
+from langlab.data.flare_negatives import MEMBER, draw_flare_negatives
 from langlab.data.negatives import draw_negatives
 from langlab.data.nextsets import SetTable
 from langlab.data.spec import LengthBin, SplitSpec
@@ -62,6 +63,10 @@ class DataRequest:
     next_sets: bool = True
     edit_fraction: float = 0.5
     function: bool = field(default=False, repr=False)   # repr: as before this field
+    # FLaRe's negatives instead (``"flare"``, :mod:`.flare_negatives`), with Geometric(edit_p)
+    # edit counts recorded per example; repr: as before these fields.
+    negative_kind: str = field(default="langlab", repr=False)
+    edit_p: float = field(default=0.5, repr=False)
 
 
 class Example(NamedTuple):
@@ -192,11 +197,17 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
     plans = plan_splits(lang, bins, pos_sizes, caps, np.random.default_rng([spec.seed, 0, 0]))
     positives = draw_plans(lang, plans, caps, spec.distribution, spec.seed)
     negatives: dict[str, list[Tokens]] = {name: [] for name in bins}
+    edits: dict[str, list[int]] | None = None   # per negative (flare only); members count 0
     if balanced:
         want = {name: [len(s) for s in positives[name][:b.size - pos_sizes[name]]]
                 for name, b in bins.items()}
-        negatives, neg_notes = draw_negatives(lang, want, bins, spec.distribution,
-                                              float(request.edit_fraction), spec.seed)
+        if request.negative_kind == "flare":
+            negatives, edits, neg_notes = draw_flare_negatives(
+                lang, want, bins, spec.distribution, float(request.edit_fraction),
+                float(request.edit_p), spec.seed)
+        else:
+            negatives, neg_notes = draw_negatives(lang, want, bins, spec.distribution,
+                                                  float(request.edit_fraction), spec.seed)
         for name, notes in neg_notes.items():
             plans[name].notes.extend(notes)
     with_next = request.next_sets
@@ -209,13 +220,17 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
         order = np.random.default_rng([spec.seed, 0, 3, i]).permutation(len(strings))
         strings = [strings[j] for j in order]
         labels = [labels[j] for j in order]
+        counts = None
+        if edits is not None:
+            counts = [MEMBER] * len(positives[name]) + edits[name]
+            counts = [counts[j] for j in order]
         rows = None
         if with_next:
             rows = [(memo.get(s) or memo.setdefault(s, table.ids(s))) if y else None
                     for s, y in zip(strings, labels)]
         else:
             _verify(lang, [s for s, y in zip(strings, labels) if y])
-        arrays = encode_split(vocab, strings, labels, rows)
+        arrays = encode_split(vocab, strings, labels, rows, edits=counts)
         splits[name] = (b, arrays, len(set(strings)))
     sets = table.sets
     khot = _khot(vocab, sets)
@@ -348,6 +363,8 @@ def _to_payload(ds: Dataset) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         arrays.update({f"{i}.ids": a.ids, f"{i}.lengths": a.lengths, f"{i}.labels": a.labels})
         if a.next_ids is not None:
             arrays[f"{i}.next_ids"] = a.next_ids
+        if a.edits is not None:
+            arrays[f"{i}.edits"] = a.edits
     return meta, arrays
 
 
@@ -358,7 +375,7 @@ def _from_payload(lang, request, spec, target_mode, vocab, key, meta, arrays) ->
     splits = {}
     for i, m in enumerate(meta["splits"]):
         a = SplitArrays(arrays[f"{i}.ids"], arrays[f"{i}.lengths"], arrays[f"{i}.labels"],
-                        arrays.get(f"{i}.next_ids"))
+                        arrays.get(f"{i}.next_ids"), arrays.get(f"{i}.edits"))
         b = LengthBin(*m["bin"]) if spec.files is not None else bins[m["name"]]
         splits[m["name"]] = Split(m["name"], b, b.size, m["n_distinct"], m["notes"], a, vocab,
                                   sets, khot)

@@ -97,6 +97,8 @@ class Batch:
                                   padding and for negatives), or None when the dataset has none
     mask    BoolTensor[B, T]      True at valid positions
     index   LongTensor[B]         the examples' indices in their split
+    edits   LongTensor[B]         edit count of each example (0: member, -1: uniform random
+                                  negative; :mod:`~langlab.data.flare_negatives`), or None
     """
 
     tokens: object
@@ -105,11 +107,12 @@ class Batch:
     next: object | None
     mask: object
     index: object
+    edits: object | None = None
 
     def to(self, device) -> Batch:
         move = (lambda t: None if t is None else t.to(device))
         return Batch(*(move(getattr(self, f)) for f in
-                       ("tokens", "lengths", "labels", "next", "mask", "index")))
+                       ("tokens", "lengths", "labels", "next", "mask", "index", "edits")))
 
     def __len__(self) -> int:
         return int(self.tokens.shape[0])
@@ -119,18 +122,23 @@ class Batch:
 class SplitArrays:
     """A split as arrays: ``ids [N, L]`` (int16, BOS + string, 0-padded; L = longest n + 1),
     ``lengths [N]`` (n + 1), ``labels [N]`` (int8) and ``next_ids [N, L]`` (int32 indices into
-    the dataset's table of next-symbol sets; 0 is the empty set, also used at padding), or None.
+    the dataset's table of next-symbol sets; 0 is the empty set, also used at padding), or None;
+    ``edits [N]`` (int16, the edit count of each example: 0 for a member, the number of edits
+    applied for an edited negative, -1 for a uniform random one), or None where not recorded.
     """
 
     ids: np.ndarray
     lengths: np.ndarray
     labels: np.ndarray
     next_ids: np.ndarray | None
+    edits: np.ndarray | None = None
 
 
 def encode_split(vocab: Vocab, strings: Sequence[Tokens], labels: Sequence[int],
-                 next_sets: Sequence[Sequence[int] | None] | None) -> SplitArrays:
-    """Pack token tuples (and their next-set ids, ``n + 1`` per string) into arrays."""
+                 next_sets: Sequence[Sequence[int] | None] | None,
+                 edits: Sequence[int] | None = None) -> SplitArrays:
+    """Pack token tuples (and their next-set ids, ``n + 1`` per string, and their edit
+    counts) into arrays."""
     N = len(strings)
     lengths = np.fromiter((len(s) + 1 for s in strings), dtype=np.int32, count=N)    # (N,)
     L = int(lengths.max(initial=1))
@@ -148,7 +156,8 @@ def encode_split(vocab: Vocab, strings: Sequence[Tokens], labels: Sequence[int],
         flat_next = np.fromiter(chain.from_iterable(r for r in next_sets if r is not None),
                                 dtype=np.int32, count=int(lengths[have].sum()))
         nxt[(cols < lengths[:, None]) & have[:, None]] = flat_next
-    return SplitArrays(ids, lengths, np.asarray(labels, dtype=np.int8), nxt)
+    counts = None if edits is None else np.asarray(edits, dtype=np.int16)
+    return SplitArrays(ids, lengths, np.asarray(labels, dtype=np.int8), nxt, counts)
 
 
 def bucket_order(lengths: np.ndarray, batch_size: int, shuffle: bool, seed: int | None
@@ -188,4 +197,7 @@ def make_batches(arrays: SplitArrays, khot: np.ndarray | None, batch_size: int, 
         nxt = None
         if table is not None and arrays.next_ids is not None:
             nxt = table[torch.from_numpy(arrays.next_ids[idx, :T].astype(np.int64))]  # (B, T, K)
-        yield Batch(tokens, lengths, labels, nxt, mask, torch.from_numpy(idx.astype(np.int64)))
+        edits = (None if arrays.edits is None
+                 else torch.from_numpy(arrays.edits[idx].astype(np.int64)))              # (B,)
+        yield Batch(tokens, lengths, labels, nxt, mask, torch.from_numpy(idx.astype(np.int64)),
+                    edits)

@@ -264,6 +264,7 @@ def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, ta
     src = spec.files
     read = read_folder(src.format, src.path, lang.alphabet)
     by_name = {fs.name: fs for fs in read}
+    val_is_train = False   # no held-out validation: validation is train, not compared with it
     if "validation" not in by_name:
         train = by_name["train"]
         if src.validation:
@@ -279,7 +280,7 @@ def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, ta
             for attr in ("strings", "labels", "lines"):
                 setattr(train, attr, [getattr(train, attr)[i] for i in kept])
         else:
-    val_is_train = False   # no held-out validation: validation is train, not compared with it
+            val_is_train = True
             val = FileSplit("validation", train.strings, train.labels, train.path, train.lines,
                             train.lo, train.hi, ["no held-out validation in the files: "
                                                  "validation is the training split itself"])
@@ -295,7 +296,6 @@ def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, ta
         keep, wrong = [], []
         for i, (s, y) in enumerate(zip(fs.strings, fs.labels)):
             (keep if bool(lang.accepts(s)) == bool(y) else wrong).append(i)
-            val_is_train = True
         if wrong:
             i = wrong[0]
             notes.append(f"{len(wrong)} string(s) labelled wrongly by the file, dropped (first: "
@@ -303,6 +303,11 @@ def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, ta
                          f"{fs.labels[i]})")
         strings = [fs.strings[i] for i in keep]
         labels = [fs.labels[i] for i in keep]
+        if not request.negatives and 0 in labels:   # e.g. FLaRe's files for next-symbol
+            notes.append(f"{labels.count(0)} non-member(s) left out: the {request.task} task "
+                         f"reads members only")
+            strings = [x for x, y in zip(strings, labels) if y]
+            labels = [1] * len(strings)
         if not strings:
             raise LanglabError(f"{fs.path}: split {fs.name} has no usable strings")
         distinct = set(strings)
@@ -318,11 +323,6 @@ def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, ta
             for other, n in shared.items():
                 notes.append(f"{n} distinct string(s) also in {other}, kept as in the files")
         rows = None
-        if not request.negatives and 0 in labels:   # e.g. FLaRe's files for next-symbol
-            notes.append(f"{labels.count(0)} non-member(s) left out: the {request.task} task "
-                         f"reads members only")
-            strings = [x for x, y in zip(strings, labels) if y]
-            labels = [1] * len(strings)
         if request.next_sets:
             rows = [table.ids(x) if y else None for x, y in zip(strings, labels)]
         arrays = encode_split(vocab, strings, labels, rows)

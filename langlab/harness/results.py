@@ -50,8 +50,15 @@ class Cell:
 
 
 def _score(rows: list[dict], rule: str) -> float:
-    vals = [r["metrics"]["validation"]["loss" if rule == "validation-loss" else "accuracy"]
-            for r in rows]
+    """The mean over seeds of the score ``rule`` selects grid points by."""
+    if rule == "test-max":  # selects on test: the mean over the test bins
+        vals = [statistics.fmean(m["accuracy"] for s, m in r["metrics"].items()
+                                 if s.startswith("test-")) for r in rows]
+    elif rule == "validation-long":
+        vals = [r["metrics"]["validation-long"]["accuracy"] for r in rows]
+    else:
+        vals = [r["metrics"]["validation"]["loss" if rule == "validation-loss" else "accuracy"]
+                for r in rows]
     mean = statistics.fmean(vals)
     return -mean if rule == "validation-loss" else mean
 
@@ -96,6 +103,36 @@ def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple
             cell.by_length = _by_length(chosen)
         cells[(lang, col)] = cell
     return cells
+
+
+def rescore(row: dict, rule: str) -> dict[str, float] | None:
+    """Test-bin accuracies of one stored run under another selection ``rule``, from its history
+    (which must have scored the rule's splits and every test bin at each checkpoint, as
+    ``training.history: all`` does); None when the history cannot tell. ``test-max`` takes each
+    bin's best checkpoint; the other rules take the test bins at the checkpoint the rule picks
+    (the first of equals).
+
+    >>> h = [{"step": 1, "validation": {"accuracy": 1.0, "loss": .2}, "test-9-9": {"accuracy": .3}},
+    ...      {"step": 2, "validation": {"accuracy": 1.0, "loss": .1}, "test-9-9": {"accuracy": .9}}]
+    >>> rescore({"history": h}, "validation-accuracy"), rescore({"history": h}, "test-max")
+    ({'test-9-9': 0.9}, {'test-9-9': 0.9})
+    """
+    history = row.get("history") or []
+    if not history:
+        return None
+    tests = sorted({k for h in history for k in h if k.startswith("test-")})
+    if not tests or any(t not in h for h in history for t in tests):
+        return None
+    if rule == "test-max":
+        return {t: max(h[t]["accuracy"] for h in history) for t in tests}
+    split = "validation-long" if rule == "validation-long" else "validation"
+    if any(split not in h for h in history):
+        return None
+    if rule == "validation-loss":
+        pick = min(history, key=lambda h: (h[split]["loss"], h["step"]))
+    else:
+        pick = max(history, key=lambda h: (h[split]["accuracy"], -h[split]["loss"], -h["step"]))
+    return {t: pick[t]["accuracy"] for t in tests}
 
 
 def test_bins(cells: dict[tuple[str, str], Cell]) -> list[str]:

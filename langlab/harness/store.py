@@ -47,6 +47,7 @@ COLUMN_SPECS: tuple[tuple[str, str, bool, str], ...] = (
     ("threads", "INTEGER", False, "torch threads of the worker"),
     ("eval_metrics", "TEXT", True, "{split: {metric: value}} of bins added by langlab eval"),
     ("eval_data", "TEXT", True, "{split: {n, n_distinct, notes}} of those bins"),
+    ("history", "TEXT", True, "[{step, epoch, split: metrics}] of every checkpoint"),
 )
 COLUMNS = tuple(c[0] for c in COLUMN_SPECS)
 JSON_COLUMNS = tuple(c[0] for c in COLUMN_SPECS if c[2])

@@ -20,13 +20,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
+                      ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
 from langlab.data import SplitSpec
 from langlab.errors import LanglabError, SpecError, UnknownNameError
+from langlab.harness.search import Search, apply_search, check_search
 from langlab.tasks import list_tasks, task_class
 from langlab.yamlio import pydantic_error, read_yaml
 
@@ -101,27 +103,81 @@ class TrainingConfig(BaseModel):
     eval_every: int | None = Field(None, ge=1)  # steps between validations; None: every epoch
     time_limit_s: float | None = None  # wall-clock cap per run; the best checkpoint is kept
     eval_batch_size: int = Field(256, ge=1)
+    # The 2020 paper's stopping rule: stop once the mean accuracy over the splits the selection
+    # rule scores reaches this (the paper: 0.999 over its test bins). None: patience only.
+    stop_accuracy: float | None = Field(None, gt=0, le=1)
+    # What every checkpoint scores: the splits the selection rule needs ("selection"), or every
+    # held-out split ("all"), so that one run can be scored under each rule afterwards.
+    history: Literal["selection", "all"] = "selection"
     # Where to train: auto picks CUDA when torch sees it. An execution setting like the number
     # of workers: it is not part of a run's key (see EXECUTION_ONLY).
     device: Literal["auto", "cpu", "cuda"] = "auto"
+
+    def describe(self) -> dict:
+        """The settings as JSON, those added after runs were stored left out at their default."""
+        return {k: v for k, v in self.model_dump(mode="json").items()
+                if not (k in ADDED_AT_DEFAULT and v == ADDED_AT_DEFAULT[k])}
+
+
+class LanguageEntry(BaseModel):
+    """A suite's language with its own protocol: ``split`` and ``task_options`` override the
+    suite's, key by key (``split: {files: ...}``, ``split: {test: [...]}``)."""
+
+    model_config = Strict
+    name: str  # a registered name, a YAML file or a tag
+    split: dict[str, Any] = Field(default_factory=dict)
+    task_options: dict[str, Any] = Field(default_factory=dict)
+
+
+# The selection rules (see langlab.harness.results). ``test-max`` selects on test, as the 2020
+# paper's code did (best checkpoint per test bin, best seed): offered to compare with papers.
+SELECTION_RULES = ("validation-accuracy", "validation-loss", "validation-long", "test-max")
 
 
 class Suite(BaseModel):
     model_config = Strict
     name: str
     description: str = ""
-    languages: list[str] = Field(min_length=1)
+    languages: list[str | LanguageEntry] = Field(min_length=1)
     models: list[ModelEntry] = Field(min_length=1)
     task: TaskConfig = Field(default_factory=TaskConfig)
     split: SplitSpec = Field(default_factory=SplitSpec)
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
-    selection: Literal["validation-accuracy", "validation-loss"] = "validation-accuracy"
+    # Random search beside the grids (langlab.harness.search); None: none, the jobs as before.
+    search: Annotated[Search | None, AfterValidator(check_search)] = None
+    selection: Literal[SELECTION_RULES] = "validation-accuracy"
+
+    @field_validator("languages")
+    @classmethod
+    def _entry_splits(cls, languages: list, info: ValidationInfo) -> list:
+        for entry in languages:
+            if isinstance(entry, LanguageEntry) and entry.split:
+                try:
+                    SplitSpec.model_validate({**SplitSpec().model_dump(mode="json"),
+                                              **entry.split})
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    where = ".".join(str(p) for p in err.get("loc", ()))
+                    raise _error("language_split",
+                                 f"{entry.name}: split.{where}: {err['msg']}") from None
+        return languages
+
+    def entry_split(self, entry: str | LanguageEntry) -> SplitSpec:
+        """The split of one language entry: the suite's, with the entry's keys over it."""
+        if isinstance(entry, str) or not entry.split:
+            return self.split
+        return SplitSpec.model_validate({**self.split.model_dump(mode="json"), **entry.split})
 
 
 # Training settings that say how a run is executed, not what it computes: left out of its key,
 # so that adding one (with its default) leaves every stored run's key as it was.
 EXECUTION_ONLY = frozenset({"device"})
+# Settings added after runs were stored: left out of the key at their default, for the same reason.
+ADDED_AT_DEFAULT = {"stop_accuracy": None, "history": "selection"}
+# Selection rules whose runs differ from the first two's (what they evaluate, when they stop):
+# part of the key. The first two rules only pick among stored runs and stay out of it.
+KEYED_RULES = frozenset({"validation-long", "test-max"})
 
 
 @dataclass(frozen=True)
@@ -138,6 +194,7 @@ class Job:
     split: dict
     seed: int
     grammars: tuple[str, ...] = ()
+    selection: str = "validation-accuracy"
 
     @property
     def config_id(self) -> str:
@@ -146,10 +203,14 @@ class Job:
 
     def describe(self) -> dict:
         """What decides the run's numbers: its key hashes this (execution settings left out)."""
-        training = {k: v for k, v in self.training.items() if k not in EXECUTION_ONLY}
-        return {"language": self.language, "model": self.model, "column": self.column,
-                "settings": self.settings, "training": training, "task": self.task,
-                "split": self.split, "seed": self.seed}
+        training = {k: v for k, v in self.training.items() if k not in EXECUTION_ONLY
+                    and not (k in ADDED_AT_DEFAULT and v == ADDED_AT_DEFAULT[k])}
+        out = {"language": self.language, "model": self.model, "column": self.column,
+               "settings": self.settings, "training": training, "task": self.task,
+               "split": self.split, "seed": self.seed}
+        if self.selection in KEYED_RULES:
+            out["selection"] = self.selection
+        return out
 
 
 def _digest(obj: Any) -> str:
@@ -237,7 +298,7 @@ def _check_task_languages(suite: Suite, doc: Any, overridden: bool) -> None:
     names = list_languages()
     for i, item in enumerate(suite.languages):
         try:
-            langs = [load_language(n) for n in _expand(item, names, ())]
+            langs = [load_language(n) for n in _expand(_entry_name(item), names, ())]
         except UnknownNameError:
             continue  # an unknown name or tag is expand's error
         for lang in langs:
@@ -256,6 +317,9 @@ def _suite_error(doc: Any, exc: ValidationError) -> SpecError:
     if err.get("type") == "task_option" and "key" in ctx:
         at = ("task", "options", ctx["key"]) + (("__key__",) if ctx["unknown"] else ())
         return doc.error(f"suite: task.options.{ctx['key']}: {err['msg']}", at)
+    if err.get("type") == "search_space" and "key" in ctx:
+        return doc.error(f"suite: search.space.{ctx['key']}: {err['msg']}",
+                         ("search", "space", ctx["key"], "__key__"))
     return pydantic_error(doc, exc, model=Suite, what="suite")
 
 
@@ -275,9 +339,25 @@ def resolve_languages(suite: Suite, grammars: tuple[str, ...] = ()) -> list[str]
     """Names (or paths) of the suite's languages; a tag expands to every language carrying it."""
     from langlab.languages.registry import list_languages
 
+    return list(dict.fromkeys(n for n, _ in _language_entries(suite, grammars)))
+
+
+def _entry_name(item: str | LanguageEntry) -> str:
+    return item if isinstance(item, str) else item.name
+
+
+def _language_entries(suite: Suite, grammars: tuple[str, ...] = ()
+                      ) -> list[tuple[str, str | LanguageEntry]]:
+    """(language, the entry that names it) in suite order; a language named twice keeps its
+    first entry."""
+    from langlab.languages.registry import list_languages
+
     names = list_languages(list(grammars))
-    out = [n for item in suite.languages for n in _expand(item, names, grammars)]
-    return list(dict.fromkeys(out))
+    out: dict[str, str | LanguageEntry] = {}
+    for item in suite.languages:
+        for n in _expand(_entry_name(item), names, grammars):
+            out.setdefault(n, item)
+    return list(out.items())
 
 
 def _expand(item: str, names: list[str], grammars: tuple[str, ...]) -> list[str]:
@@ -303,19 +383,24 @@ def _grid(d: dict) -> list[dict]:
 
 
 def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
-    """Every (language, model grid point, seed) run of the suite, in a stable order."""
-    langs = resolve_languages(suite, grammars)
+    """Every (language, model grid point, seed[, search trial]) run of the suite, in a
+    stable order."""
     training = suite.training.model_dump()
-    split = suite.split.model_dump(mode="json")
-    task = suite.task.model_dump()
     jobs = []
-    for lang in langs:
+    for lang, item in _language_entries(suite, grammars):
+        split = suite.entry_split(item).describe()
+        task = suite.task.model_dump()
+        if not isinstance(item, str) and item.task_options:
+            task = {**task, "options": {**task["options"], **item.task_options}}
         for entry in suite.models:
             for settings in _grid(entry.settings):
                 for tr in _grid(training):
                     for seed in suite.seeds:
                         job = Job(key="", language=lang, model=entry.name,
                                   column=entry.column, settings=settings, training=tr,
-                                  task=task, split=split, seed=seed, grammars=tuple(grammars))
+                                  task=task, split=split, seed=seed, grammars=tuple(grammars),
+                                  selection=suite.selection)
                         jobs.append(dataclasses.replace(job, key=_digest(job.describe())))
+    if suite.search is not None:   # every job once per trial
+        jobs = apply_search(suite.search, jobs, lambda j: _digest(j.describe()))
     return jobs

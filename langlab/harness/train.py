@@ -66,6 +66,30 @@ def _better(new: dict, old: dict | None, rule: str) -> bool:
     return (new["accuracy"], -new["loss"]) > (old["accuracy"], -old["loss"])
 
 
+def rule_splits(rule: str, names: list[str]) -> list[str]:
+    """The held-out splits a selection rule scores at each checkpoint: ``validation`` for the
+    validation rules, ``validation-long`` for that rule, every test bin for ``test-max``."""
+    if rule == "validation-long":
+        if "validation-long" not in names:
+            raise RuntimeError("selection validation-long needs a validation-long split "
+                               "(split.validation_long)")
+        return ["validation-long"]
+    if rule == "test-max":
+        return [n for n in names if n.startswith("test-")]
+    return ["validation"]
+
+
+def rule_score(scores: dict[str, dict], rule: str) -> dict:
+    """One checkpoint's score under ``rule``, from its per-split metrics: the rule's split, or
+    for ``test-max`` the mean accuracy and loss over the test bins (the weights kept are the
+    checkpoint best on average; the table takes each bin's own best from the history)."""
+    names = rule_splits(rule, list(scores))
+    if len(names) == 1:
+        return scores[names[0]]
+    return {"accuracy": sum(scores[n]["accuracy"] for n in names) / len(names),
+            "loss": sum(scores[n]["loss"] for n in names) / len(names)}
+
+
 def validate(model, head, task, split, batch_size: int) -> dict:
     """Validation metrics plus the mean task loss (used to break accuracy ties), from one pass:
     the head outputs of each batch are scored and their loss taken."""
@@ -85,8 +109,23 @@ def validate(model, head, task, split, batch_size: int) -> dict:
 
 def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
           rule: str = "validation-accuracy") -> TrainOutcome:
-    """Train ``model`` + ``head`` on ``train_split``; select on ``val_split``; restore the best."""
+    """Train ``model`` + ``head`` on ``train_split``; select under ``rule``; restore the best.
+
+    ``val_split`` is the validation split, or a dict of every held-out split by name (needed by
+    the ``validation-long`` and ``test-max`` rules and by ``history: all``). Each checkpoint
+    scores the splits the rule needs (every held-out split with ``history: all``) and appends
+    ``{"step", "epoch", <split>: metrics}`` to the history. Training stops at ``patience``
+    checkpoints without improvement, or once the rule's accuracy reaches ``stop_accuracy`` (the
+    2020 paper's rule, 0.999 over its bins).
+    """
     import torch
+
+    held = val_split if isinstance(val_split, dict) else {"validation": val_split}
+    scored = rule_splits(rule, list(held))
+    if cfg.get("history") == "all":
+        scored = list(dict.fromkeys([*scored, *held]))
+    stop_accuracy = cfg.get("stop_accuracy")
+    epoch = 0
 
     params = list(model.parameters()) + list(head.parameters())
     device = params[0].device
@@ -100,8 +139,10 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
     def checkpoint() -> bool:
         """Validate, keep the best weights; return True when training should stop."""
         nonlocal best_state, best, stale
-        metrics = validate(model, head, task, val_split, cfg["eval_batch_size"])
-        out.history.append({"step": out.steps, **metrics})
+        scores = {name: validate(model, head, task, held[name], cfg["eval_batch_size"])
+                  for name in scored}
+        out.history.append({"step": out.steps, "epoch": epoch, **scores})
+        metrics = rule_score(scores, rule)
         if _better(metrics, best, rule):
             best, stale = metrics, 0
             best_state = (copy.deepcopy(model.state_dict()), copy.deepcopy(head.state_dict()))
@@ -110,7 +151,8 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
             stale += 1
         log.info("step %d validation %s", out.steps, metrics)
         perfect = rule == "validation-accuracy" and metrics["accuracy"] >= 1.0 and metrics["loss"] < 1e-3
-        return perfect or (patience is not None and stale >= patience)
+        reached = stop_accuracy is not None and metrics["accuracy"] >= stop_accuracy
+        return perfect or reached or (patience is not None and stale >= patience)
 
     stop = False
     for epoch in range(cfg["epochs"]):
@@ -185,16 +227,27 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
         model.to(device), head.to(device)
         row["n_params"] = model.num_parameters() + sum(p.numel() for p in head.parameters())
         t1 = time.monotonic()
-        outcome = train(model, head, task, ds.splits["train"], ds.splits["validation"],
+        held = {n: s for n, s in ds.splits.items() if n != "train"}
+        outcome = train(model, head, task, ds.splits["train"],
+                        held if rule in ("validation-long", "test-max")
+                        or job.training.get("history") == "all" else held["validation"],
                         job.training, job.seed, rule)
         timings["train_s"] = time.monotonic() - t1
         t2 = time.monotonic()
         # Every held-out split; the training split is not re-scored (it costs as much as an epoch).
+        from_history = rule_splits(rule, list(held)) if rule == "test-max" else []
         metrics = {name: task.evaluate(model, head, split, batch_size=job.training["eval_batch_size"])
-                   for name, split in ds.splits.items() if name != "train"}
-        metrics["validation"]["loss"] = outcome.best_validation["loss"]
+                   for name, split in ds.splits.items()
+                   if name != "train" and name not in from_history}
+        if rule in ("validation-accuracy", "validation-loss"):
+            metrics["validation"]["loss"] = outcome.best_validation["loss"]
+        if rule == "test-max":  # each test bin at its own best checkpoint, as the paper's code
+            for name in from_history:
+                best = max(outcome.history, key=lambda h: (h[name]["accuracy"], -h["step"]))
+                metrics[name] = {**best[name], "selected_step": best["step"]}
         timings["eval_s"] = time.monotonic() - t2
         row.update(status="done", metrics=metrics, steps=outcome.steps, best_step=outcome.best_step,
+                   history=outcome.history,
                    data={name: {"n": len(s), "n_distinct": s.n_distinct, "notes": s.notes}
                          for name, s in ds.splits.items()})
         from langlab.harness.weights import pack

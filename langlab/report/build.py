@@ -120,7 +120,7 @@ def _protocol(suite) -> dict:
         "splits": [{"name": name, "lengths": str(b), "size": b.size}
                    for name, b in split.bins().items()],
         "seeds": list(suite.seeds), "selection": suite.selection,
-        "training": suite.training.model_dump(mode="json"),
+        "training": suite.training.describe(),
         "models": [{"column": m.column, "model": m.name, "settings": m.settings}
                    for m in suite.models],
     }

@@ -9,7 +9,10 @@ the prefix ``1`` the target is ``{0, 1}`` (no EOS: ``1`` has odd parity); after 
 >>> from langlab.data import Vocab
 >>> task = NextSymbolTask(Vocab(("0", "1")))
 >>> task.options, task.make_head(8)
-({'threshold': 0.5}, Linear(in_features=8, out_features=3, bias=True))
+({'threshold': 0.5, 'loss': 'bce'}, Linear(in_features=8, out_features=3, bias=True))
+
+``loss: mse`` is the 2020 paper's loss: the mean squared error of the sigmoid outputs (its
+code's ``nn.MSELoss`` on ``sigmoid`` outputs), instead of binary cross-entropy.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ class NextSymbolTask(Task):
 
     name = "next-symbol"
     description = "after each prefix, the set of tokens that can follow (EOS: it is a member)"
-    head_options = {"threshold": 0.5}
+    head_options = {"threshold": 0.5, "loss": "bce"}
     metrics = ("accuracy", "position_accuracy", "n")
     score_legend = "percent of test strings whose every position is correct"
     score_axis = "strings fully correct (%)"
@@ -39,6 +42,11 @@ class NextSymbolTask(Task):
     @classmethod
     def check_values(cls, options: dict[str, Any]) -> None:
         check_threshold(cls.name, options)
+        if "loss" in options and options["loss"] not in ("bce", "mse"):
+            from langlab.errors import LanglabError
+
+            raise LanglabError(f"task {cls.name}: option loss must be bce or mse, "
+                               f"not {options['loss']!r}")
 
     def make_head(self, d_model: int) -> nn.Module:
         from torch import nn
@@ -52,6 +60,8 @@ class NextSymbolTask(Task):
         pos = self.scored_positions(batch)                                     # (B, T)
         if not pos.any():
             return out.sum() * 0.0
+        if self.options.get("loss") == "mse":
+            return F.mse_loss(logits[pos].sigmoid(), target[pos])
         return F.binary_cross_entropy_with_logits(logits[pos], target[pos])
 
     def score(self, pairs: Iterable[tuple[Batch, torch.Tensor]]) -> dict[str, Any]:

@@ -317,8 +317,10 @@ def _fields_at(model: Any, loc: tuple) -> list[str]:
     """Field names of the pydantic model reached from ``model`` by following ``loc``."""
     import typing
 
+    keyed = False   # the previous field is a mapping: this part is one of its keys
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field_info = getattr(model, "model_fields", {}).get(part)
         if field_info is None:
@@ -327,6 +329,7 @@ def _fields_at(model: Any, loc: tuple) -> list[str]:
         candidates = [ann, *typing.get_args(ann)]
         for a in list(candidates):
             candidates += list(typing.get_args(a))
+        keyed = any(typing.get_origin(c) is dict for c in candidates)
         model = next((c for c in candidates if hasattr(c, "model_fields")), None)
         if model is None:
             return []

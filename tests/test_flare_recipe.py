@@ -326,3 +326,24 @@ def test_flare_losses_train_a_tiny_model(rec):
             opt.step()
             losses.append(loss.item())
     assert sum(losses[-5:]) / 5 < sum(losses[:5]) / 5
+
+
+def test_cli_exports_flare_negatives_with_their_edit_counts(tmp_path):
+    from typer.testing import CliRunner
+
+    from langlab.cli import app
+
+    args = ["data", "dyck-1", "--task", "recognition", "--train", "0-8:40", "--validation",
+            "0-8:10", "--test", "9-12:20"]
+    res = CliRunner().invoke(app, [*args, "--negatives", "flare", "--edit-p", "0.3", "--out",
+                                   str(tmp_path / "f")])
+    assert res.exit_code == 0, res.output
+    lang = langlab.load_language("dyck-1")
+    rows = [json.loads(x) for x in (tmp_path / "f" / "train.jsonl").read_text().splitlines()]
+    assert all(lang.accepts(r["tokens"]) == (r["edits"] == MEMBER) == bool(r["label"])
+               for r in rows)
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "p")])
+    assert res.exit_code == 0 and "edits" not in (tmp_path / "p" / "train.jsonl").read_text()
+    res = CliRunner().invoke(app, [*args, "--edit-p", "0.3", "--out", str(tmp_path / "x")])
+    assert res.exit_code != 0   # the CLI's entry point turns the LanglabError into status 2
+    assert "edit_p applies to negatives: flare only" in f"{res.output}{res.exception}"

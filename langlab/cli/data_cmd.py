@@ -39,6 +39,12 @@ def register(app: typer.Typer) -> None:
             True, "--next/--no-next", help="recognition: next-symbol sets on positives."),
         edit_fraction: float = typer.Option(
             0.5, "--edit-fraction", help="recognition: share of negatives made by edits."),
+        negatives: str = typer.Option(
+            "langlab", "--negatives", help="recognition: langlab or flare (Butoi et al. 2025; "
+            "each example records its edit count)."),
+        edit_p: float = typer.Option(
+            0.5, "--edit-p", help="recognition, --negatives flare: the Geometric parameter of "
+            "the number of edits."),
         cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Dataset cache folder."),
         grammars: list[Path] = typer.Option(
             [], "--grammars", help="Extra folder of language YAML files."),
@@ -57,6 +63,8 @@ def register(app: typer.Typer) -> None:
             test=[LengthBin.parse(t) for t in test] if test else default.test,
             distribution=distribution, seed=seed)
         flags = {"aux_targets": aux_targets, "edit_fraction": edit_fraction}
+        if negatives != "langlab" or edit_p != 0.5:   # given: today's options stay as they were
+            flags.update(negatives=negatives, edit_p=edit_p)
         options = {k: v for k, v in flags.items() if k in task_class(task).data_options}
         ds = build_dataset(lang, task, spec, target_mode=target_mode, cache_dir=cache_dir,
                            **options)

@@ -6,6 +6,9 @@ Section 4 and their ``src/recognizers/string_sampling/sample_dataset.py``
 no ``--strict-num-edits-distribution``). Each *proposal* for a negative is, with probability
 ``edit_fraction``, a **perturbed member**, otherwise a **uniform string**; a proposal that is a
 member is rejected and a new one is drawn (the kind is redrawn with it, as in FLaRe's default).
+So where edits often lead back into the language (Majority), fewer than ``edit_fraction`` of
+the negatives are edits; a note gives the share when it is off by more than 0.1 (in a split
+of 50 negatives or more).
 
 - perturbed: a member drawn from the split's distribution, then ``K ~ Geometric(edit_p)``
   (``K >= 1``) random edits. Each edit is chosen uniformly among those allowed: an insertion
@@ -143,6 +146,11 @@ def draw_flare_negatives(lang: Language, lengths: Mapping[str, list[int]],
         if kinds["source"]:
             notes[name].append(f"{kinds['source']} perturbation(s) found no member to start "
                                f"from and were proposed as uniform strings")
+        share = sum(k != UNIFORM for k in counts) / len(counts)
+        if len(counts) >= 50 and abs(share - edit_fraction) > 0.1:   # not a small sample
+            notes[name].append(f"{share:.0%} of the negatives are edited members (edit_fraction "
+                               f"{edit_fraction}): edits gave members more or less often than "
+                               f"uniform strings did, and members are rejected")
         out[name], edits[name] = negs, counts
     return out, edits, notes
 

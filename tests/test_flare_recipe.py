@@ -347,3 +347,14 @@ def test_cli_exports_flare_negatives_with_their_edit_counts(tmp_path):
     res = CliRunner().invoke(app, [*args, "--edit-p", "0.3", "--out", str(tmp_path / "x")])
     assert res.exit_code != 0   # the CLI's entry point turns the LanglabError into status 2
     assert "edit_p applies to negatives: flare only" in f"{res.output}{res.exception}"
+
+
+def test_validation_loss_leaves_the_flare_terms_out(rec):
+    base = loss_and_grads(rec, {})
+    for options in ({}, {"aux": "lm", "aux_weight": 0.5}):
+        _, _, _, out, batch, task = loss_and_grads(rec, options)
+        assert torch.equal(task.validation_loss(out, batch), task.loss(out, batch))
+    _, _, _, out, batch, task = loss_and_grads(rec, {"lm_loss": 3.0, "next_loss": 1.0},
+                                               copy_from=base[2])
+    assert torch.equal(task.validation_loss(out, batch).detach(), base[0])   # BCE alone
+    assert task.loss(out, batch) > task.validation_loss(out, batch)

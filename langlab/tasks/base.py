@@ -118,6 +118,11 @@ class Task:
     def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
         raise NotImplementedError
 
+    def validation_loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
+        """The loss that selection and early stopping compare (default: the training loss). A
+        task whose training loss adds weighted terms that selection must not see overrides it."""
+        return self.loss(out, batch)
+
     def score(self, pairs: Iterable[tuple[Batch, torch.Tensor]]) -> dict[str, Any]:
         """``metrics`` (floats) and ``by_length``: ``{str(length): [right, total]}``, from
         (batch, head output) pairs over a split (see :func:`outputs`)."""

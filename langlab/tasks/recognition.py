@@ -116,11 +116,21 @@ class RecognitionTask(Task):
         return out[rows, batch.lengths - 1, 0]
 
     def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
+        return self._loss(out, batch, flare_terms=True)
+
+    def validation_loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
+        """The loss without the ``lm_loss`` and ``next_loss`` terms: FLaRe selects on the
+        recognition cross-entropy alone (``get_validation_metric_name`` in its
+        ``training_loop.py``), so that trials with other coefficients compare. With both
+        coefficients 0 it is :meth:`loss`."""
+        return self._loss(out, batch, flare_terms=False)
+
+    def _loss(self, out: torch.Tensor, batch: Batch, flare_terms: bool) -> torch.Tensor:
         import torch.nn.functional as F
 
         loss = F.binary_cross_entropy_with_logits(self.final_logits(out, batch), batch.labels)
         blocks = self.blocks()
-        if "lm" in blocks or "next" in blocks:
+        if flare_terms and ("lm" in blocks or "next" in blocks):
             loss = loss + self._flare_aux(out, batch, blocks)
         aux = self.options["aux"]
         if aux == "none":

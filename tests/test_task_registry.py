@@ -142,7 +142,7 @@ def test_every_task_builds_data_trains_and_reports_its_metrics(name):
      "did you mean 'edit_fraction'? (options: aux_targets, edit_fraction, negatives, "
      "edit_p, threshold, aux, aux_weight, lm_loss, next_loss)"),
     ("task: {name: next-symbol, options: {aux: lm}}\n", ":4:37: ",
-     "unknown option 'aux' for task next-symbol (options: threshold)"),
+     "unknown option 'aux' for task next-symbol (options: threshold, loss)"),
     ("task: {name: recognition, options: {aux: next-symbl}}\n", ":4:42: ",
      "suite: task.options.aux: task recognition: aux='next-symbl' is not one of none, "
      "next-symbol, lm; did you mean 'next-symbol'?"),

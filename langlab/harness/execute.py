@@ -185,7 +185,7 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
             for _ in execute(calls, executor, workers, address):
                 pass
         threads = 1 if executor == "ray" else threads_per_worker(workers)
-        calls = [(_run, (j, cache, suite.selection, threads)) for j in pending]
+        calls = [(_run, (j, cache, j.selection, threads)) for j in pending]
         for row in execute(calls, executor, workers, address, gpu_fraction):
             (out / "logs" / f"{row['key']}.log").write_text(row.pop("log", ""))
             weights = row.pop("weights", None)

@@ -129,6 +129,34 @@ class LanguageEntry(BaseModel):
     task_options: dict[str, Any] = Field(default_factory=dict)
 
 
+# Why a cell disagrees with its published number: the fixed vocabulary of the protocol
+# comparison. Each reason but the last names one setting that an isolating run changes.
+REASONS = ("split", "distribution", "targets", "selection", "budget", "model",
+           "language definition", "unexplained")
+
+
+class Isolation(BaseModel):
+    """Runs that isolate one reason for a disagreement: the suite's own runs of ``languages`` x
+    ``models`` (table columns; empty: all) with only the settings in ``set`` changed. ``set``
+    holds dotted keys over a run, as on the command line: ``split.files: null``,
+    ``task.target_mode: exact``, ``training.epochs: 50``, ``settings.positional: sinusoidal``,
+    ``selection: validation-accuracy``, ``language: tomita-3-weiss``. Their cells are kept apart
+    from the suite's table and shown beside the cells they explain."""
+
+    model_config = Strict
+    reason: Literal[REASONS]
+    languages: list[str] = Field(min_length=1)
+    models: list[str] = Field(default_factory=list)
+    set: dict[str, Any] = Field(min_length=1)
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        """How a table names these runs: the reason and the changed settings."""
+        changed = ", ".join(f"{k}={json.dumps(v)}" for k, v in self.set.items())
+        return f"{self.reason}: {changed}"
+
+
 # The selection rules (see langlab.harness.results). ``test-max`` selects on test, as the 2020
 # paper's code did (best checkpoint per test bin, best seed): offered to compare with papers.
 SELECTION_RULES = ("validation-accuracy", "validation-loss", "validation-long", "test-max")
@@ -147,6 +175,10 @@ class Suite(BaseModel):
     # Random search beside the grids (langlab.harness.search); None: none, the jobs as before.
     search: Annotated[Search | None, AfterValidator(check_search)] = None
     selection: Literal[SELECTION_RULES] = "validation-accuracy"
+    # Runs that each change one setting of some cells, to explain a disagreement (see Isolation).
+    isolate: list[Isolation] = Field(default_factory=list)
+    # Another protocol's report folder of the same languages, shown beside this one's cells.
+    compare: str | None = None
 
     @field_validator("languages")
     @classmethod
@@ -195,6 +227,7 @@ class Job:
     seed: int
     grammars: tuple[str, ...] = ()
     selection: str = "validation-accuracy"
+    variant: str = ""  # an isolating run: the Isolation's label ("" for the suite's own runs)
 
     @property
     def config_id(self) -> str:
@@ -210,6 +243,8 @@ class Job:
                "split": self.split, "seed": self.seed}
         if self.selection in KEYED_RULES:
             out["selection"] = self.selection
+        if self.variant:
+            out["variant"] = self.variant
         return out
 
 
@@ -337,7 +372,6 @@ def with_overrides(suite: Suite, overrides: list[tuple[str, Any]]) -> Suite:
 
 def resolve_languages(suite: Suite, grammars: tuple[str, ...] = ()) -> list[str]:
     """Names (or paths) of the suite's languages; a tag expands to every language carrying it."""
-    from langlab.languages.registry import list_languages
 
     return list(dict.fromkeys(n for n, _ in _language_entries(suite, grammars)))
 
@@ -403,4 +437,36 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
                         jobs.append(dataclasses.replace(job, key=_digest(job.describe())))
     if suite.search is not None:   # every job once per trial
         jobs = apply_search(suite.search, jobs, lambda j: _digest(j.describe()))
-    return jobs
+    return jobs + [j for iso in suite.isolate for j in _isolated(iso, jobs, grammars)]
+
+
+def _isolated(iso: Isolation, jobs: list[Job], grammars: tuple[str, ...]) -> list[Job]:
+    """The isolating runs of ``iso``: each matching job of the suite with ``iso.set`` applied."""
+    from langlab.data import SplitSpec
+
+    names = resolve_languages(Suite(name="_", languages=iso.languages,
+                                    models=[ModelEntry(name="_")]), grammars)
+    out = []
+    for job in jobs:
+        if job.language not in names or (iso.models and job.column not in iso.models):
+            continue
+        d = {"language": job.language, "model": job.model, "settings": dict(job.settings),
+             "training": dict(job.training), "task": json.loads(json.dumps(job.task)),
+             "split": json.loads(json.dumps(job.split)), "selection": job.selection}
+        try:
+            d = apply_overrides(d, list(iso.set.items()))
+            split = SplitSpec.model_validate(d["split"]).describe()
+            training = TrainingConfig.model_validate(d["training"]).model_dump()
+            task = TaskConfig.model_validate(d["task"]).model_dump()
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            raise SpecError(f"suite: isolate ({iso.label}): {where}: {err['msg']}") from None
+        if d["selection"] not in SELECTION_RULES:
+            raise SpecError(f"suite: isolate ({iso.label}): unknown selection {d['selection']!r}")
+        new = Job(key="", language=d["language"], model=d["model"], column=job.column,
+                  settings=d["settings"], training=training, task=task, split=split,
+                  seed=job.seed, grammars=job.grammars, selection=d["selection"],
+                  variant=iso.label)
+        out.append(dataclasses.replace(new, key=_digest(new.describe())))
+    return out

@@ -99,7 +99,7 @@ def validate(model, head, task, split, batch_size: int) -> dict:
 
     def pairs():  # streamed: the loss is taken as the task scores each batch
         for batch, out in outputs(model, head, split, batch_size):
-            sums[0] += float(task.loss(out, batch)) * len(batch.lengths)
+            sums[0] += float(task.validation_loss(out, batch)) * len(batch.lengths)
             sums[1] += len(batch.lengths)
             yield batch, out
 

@@ -74,6 +74,19 @@ class Entry:
             return "failed"
         return "ok" if self.stored == self.expected and not self.cell.failed else "partial"
 
+    def reason(self, split: str, isolated: list) -> tuple[str, str] | None:
+        """Why this cell disagrees with its published number at ``split``: the first isolating
+        run of it whose result there agrees with the published number, as (reason, its label
+        and result); ``("unexplained", "")`` when none does; None when the cell agrees."""
+        if not self.disagrees(split):
+            return None
+        ref = self.reference.values[split]
+        for iso, cell in isolated:
+            stats = cell.bins.get(split) if cell else None
+            if stats is not None and generalizes(stats.max) == generalizes(ref):
+                return iso.reason, f"{iso.label} gives {100 * stats.max:.1f}"
+        return "unexplained", ""
+
     def disagrees(self, split: str) -> bool | None:
         """Whether ours (max over seeds) and the published number fall on different sides of
         the threshold; None when either is missing."""
@@ -104,6 +117,14 @@ class Report:
     # Transformer attention maps it kept; empty when the folder was never probed
     probes: list[dict] = field(default_factory=list)
     attention: list[dict] = field(default_factory=list)
+    # Per-language splits (the paper's own bins): the table's bins are then ordinal, "test-bin1"
+    # = each language's first test bin, and this maps language -> bin -> its lengths ("2-50").
+    bin_ranges: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Isolating runs (suite ``isolate``): (language, column) -> [(Isolation, Cell | None)]
+    isolated: dict[tuple[str, str], list] = field(default_factory=dict)
+    # The same cells under another protocol (suite ``compare``): its name, (language, column)
+    # -> {bin: max over seeds}, and its selection rule
+    compare: dict = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -126,15 +147,19 @@ def _protocol(suite) -> dict:
     }
 
 
-def _data_notes(rows: list[dict], sizes: dict[str, int]) -> list[dict]:
+def _data_notes(rows: list[dict], sizes: dict[str, int], every_note: bool = False
+                ) -> list[dict]:
     """Splits holding fewer distinct strings than requested (a language with few members at the
-    lengths asked for), one note per language x split x distinct dataset."""
+    lengths asked for), one note per language x split x distinct dataset; with ``every_note``
+    (splits from files), every split that carries a note."""
     notes = {}
     for r in rows:
         for split, d in sorted((r.get("data") or {}).items()):
             requested = sizes.get(split)
             n_distinct = d.get("n_distinct")
-            if requested is None or n_distinct is None or n_distinct >= requested:
+            if every_note and d.get("notes"):
+                requested = d.get("n")
+            elif requested is None or n_distinct is None or n_distinct >= requested:
                 continue
             note = {"language": r["language"], "split": split, "requested": requested,
                     "n": d.get("n"), "n_distinct": n_distinct, "notes": d.get("notes") or ""}
@@ -155,12 +180,16 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
             raise LanglabError(f"{run_dir} is not a run folder (no {needed}); "
                                "make one with: langlab run SUITE --out DIR")
     suite = load_suite(run_dir / "suite.yaml")
-    jobs = expand(suite, tuple(grammars))
+    all_jobs = expand(suite, tuple(grammars))
+    jobs = [j for j in all_jobs if not j.variant]
+    variants = {j.key: j for j in all_jobs if j.variant}
     keys = {j.key for j in jobs}
     try:
         store = Store(run_dir / "results.sqlite", readonly=True)
         try:
-            rows = [r for r in store.rows() if r["key"] in keys]
+            every = store.rows()
+            rows = [r for r in every if r["key"] in keys]
+            iso_rows = [r for r in every if r["key"] in variants]
             probes = store.probe_rows()
         finally:
             store.close()
@@ -177,6 +206,16 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     own = [b.name for b in suite.split.test]
     added = sorted({b for r in rows for b in (r.get("eval_metrics") or {})} - set(own),
                    key=lambda name: tuple(int(x) for x in name.split("-")[1:3]))
+    # per-language splits: the k-th test bin of each language is the table's column k
+    ordinal = any(not isinstance(e, str) and e.split for e in suite.languages)
+    bin_ranges: dict[str, dict[str, str]] = {}
+    if ordinal:
+        for r in rows + iso_rows:
+            ranges = ordinal_bins(r)
+            if r["key"] in keys:
+                bin_ranges.setdefault(r["language"], ranges)
+        n = max((len(v) for v in bin_ranges.values()), default=0)
+        own, added = [f"test-bin{k}" for k in range(1, n + 1)], []
     cells = summarize(rows, suite.selection)
     languages = list(dict.fromkeys(j.language for j in jobs))
     columns = list(dict.fromkeys((m.column, m.name) for m in suite.models))
@@ -199,21 +238,104 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         language = load_language(lang, list(grammars))
         classes[lang] = language_class(language.level, language.tags)
         for col, model in columns:
+            ref = published(lang, model, language.tags) if comparable else None
+            if ref is not None and ordinal:
+                ref = as_ordinal(ref)
             entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
                                          expected.get((lang, col), 0), stored.get((lang, col), 0),
-                                         published(lang, model, language.tags)
-                                         if comparable else None,
-                                         stale_in.get((lang, col), 0))
+                                         ref, stale_in.get((lang, col), 0))
+    isolated = _isolated_cells(suite, variants, iso_rows, ordinal)
+    compare = _compare(suite, grammars) if suite.compare else {}
     done = sum(r["status"] == "done" for r in rows)
     return Report(
         name=suite.name, description=suite.description.strip(), protocol=_protocol(suite),
         run_info=run_info, versions=sorted({r["version"] for r in rows if r.get("version")}),
         languages=languages, classes=classes, columns=columns,
         bins=own + added, entries=entries,
-        data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()}),
+        data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()},
+                               every_note=ordinal),
         counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
                 "pending": len(jobs) - len(rows)},
-        stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows))
+        stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
+        bin_ranges=bin_ranges, isolated=isolated, compare=compare)
+
+
+def ordinal_bins(row: dict) -> dict[str, str]:
+    """Rename a stored row's test splits to ordinal ones (``test-bin1``, ... in split order),
+    in place; returns ordinal name -> the lengths (``"2-50"``)."""
+    metrics = row.get("metrics") or {}
+    renamed = {name: m for name, m in metrics.items() if not name.startswith("test-")}
+    ranges = {}
+    for k, name in enumerate(sorted((n for n in metrics if n.startswith("test-")),
+                                    key=_bin_order), start=1):
+        ranges[f"test-bin{k}"] = name.removeprefix("test-")
+        renamed[f"test-bin{k}"] = metrics[name]
+    if row.get("metrics"):
+        row["metrics"] = renamed
+    return ranges
+
+
+def _bin_order(name: str) -> tuple:
+    """``test-LO-HI`` (possibly with a ``'`` suffix) by its lengths."""
+    parts = name.removeprefix("test-").rstrip("'").split("-")
+    try:
+        return (int(parts[0]), int(parts[1]), name)
+    except (IndexError, ValueError):
+        return (0, 0, name)
+
+
+def as_ordinal(ref: Published) -> Published:
+    """A published result keyed by ordinal bins: the csv's bin1/bin2/bin3 are each language's
+    first, second and third test bins of the paper's data."""
+    from dataclasses import replace
+
+    from langlab.reference import BINS
+
+    order = list(BINS.values())
+    values = {f"test-bin{order.index(k) + 1}": v for k, v in ref.values.items() if k in order}
+    return replace(ref, values=values)
+
+
+def _isolated_cells(suite, variants: dict, iso_rows: list[dict], ordinal: bool) -> dict:
+    """(language, column) -> [(Isolation, Cell or None)] for the suite's isolating runs; the
+    cell of an isolation that changes the language stays under the language it explains."""
+    out: dict[tuple[str, str], list] = {}
+    own = suite_languages(suite) if suite.isolate else []
+    for iso in suite.isolate:
+        mine = [j for j in variants.values() if j.variant == iso.label]
+        pairs = {}
+        for j in mine:
+            pairs.setdefault((j.language, j.column), []).append(j.key)
+        for (lang, col), ks in pairs.items():
+            rows = [r for r in iso_rows if r["key"] in ks]   # already ordinal when ordinal
+            cell = summarize(rows, mine[0].selection).get((lang, col)) if rows else None
+            home = lang if lang in own else next(
+                (n for n in iso.languages if n in own), lang)
+            out.setdefault((home, col), []).append((iso, cell))
+    return out
+
+
+def suite_languages(suite) -> list[str]:
+    from langlab.harness.suite import resolve_languages
+
+    return resolve_languages(suite)
+
+
+def _compare(suite, grammars) -> dict:
+    """The cells of the run folder ``suite.compare`` names (another protocol of the same
+    languages): max over seeds per ordinal bin, from its ``results.json``."""
+    path = Path(suite.compare) / "results.json"
+    if not path.is_file():
+        raise LanglabError(f"suite compare: {path} not found (a report folder of the other "
+                           f"protocol: langlab report DIR --out DIR)")
+    data = json.loads(path.read_text())
+    cells = {}
+    for c in data.get("cells", []):
+        tests = [b for b in data.get("bins", []) if b in (c.get("bins") or {})]
+        cells[(c["language"], c["column"])] = {
+            f"test-bin{k}": c["bins"][b]["max"] for k, b in enumerate(tests, start=1)}
+    return {"name": data.get("name", str(suite.compare)), "path": str(suite.compare),
+            "selection": (data.get("protocol") or {}).get("selection", ""), "cells": cells}
 
 
 def _probes(rows: list[dict], probes: list[dict]) -> list[dict]:

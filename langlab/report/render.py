@@ -163,9 +163,115 @@ def table_md(report: Report, plots: dict | None = None) -> str:
                   for lang in report.languages if lang in by_lang]
         lines.append("")
     lines += probe_md(report, plots)
+    lines += _md_bin_ranges(report) + _md_comparison(report) + _md_isolated(report)
     lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
               + _md_sources(report))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_bin_ranges(report: Report) -> list[str]:
+    """Per-language bins: the lengths each ordinal bin holds, language by language."""
+    if not report.bin_ranges:
+        return []
+    heads = [b.removeprefix("test-") for b in report.bins]
+    out = ["## Bins (lengths of each language's test bins)", "",
+           "| language | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for lang in report.languages:
+        ranges = report.bin_ranges.get(lang, {})
+        out.append(f"| `{_md_escape(lang)}` | "
+                   + " | ".join(ranges.get(b, DASH) for b in report.bins) + " |")
+    return out + [""]
+
+
+def comparison_rows(report: Report) -> list[dict]:
+    """One row per cell with a published number: published, this protocol's max over seeds,
+    the compared protocol's, whether each generalizes as published, and this cell's reason."""
+    rows = []
+    other = report.compare.get("cells", {}) if report.compare else {}
+    for lang in report.languages:
+        for col, _ in report.columns:
+            e = report.entries[(lang, col)]
+            if e.reference is None:
+                continue
+            iso = report.isolated.get((lang, col), [])
+            for b in report.bins:
+                ref = e.reference.values.get(b)
+                if ref is None:
+                    continue
+                stats = e.cell.bins.get(b) if e.cell else None
+                theirs = other.get((lang, col), {}).get(b)
+                why = e.reason(b, iso)
+                rows.append({
+                    "language": lang, "column": col, "bin": b,
+                    "lengths": report.bin_ranges.get(lang, {}).get(b, b.removeprefix("test-")),
+                    "published": ref, "claim": e.reference.claim,
+                    "ours": None if stats is None else stats.max,
+                    "agrees": None if stats is None else not e.disagrees(b),
+                    "other": theirs,
+                    "other_agrees": None if theirs is None
+                    else generalizes(theirs) == generalizes(ref),
+                    "reason": why[0] if why else "", "evidence": why[1] if why else ""})
+    return rows
+
+
+def _md_comparison(report: Report) -> list[str]:
+    rows = comparison_rows(report)
+    if not rows or not (report.compare or report.isolated):
+        return []
+    other = report.compare.get("name", "") if report.compare else ""
+    agree = [r for r in rows if r["agrees"] is not None]
+    n_ok = sum(r["agrees"] for r in agree)
+    out = ["## Protocol comparison", "",
+           f"Generalizes or not (max over seeds ≥ {pct(GENERALIZES)}%), beside the published "
+           f"number: {n_ok} of {len(agree)} cells agree under this protocol "
+           f"({report.protocol['selection']})"]
+    if other:
+        theirs = [r for r in rows if r["other_agrees"] is not None]
+        out[-1] += (f", {sum(r['other_agrees'] for r in theirs)} of {len(theirs)} under "
+                    f"`{other}` ({report.compare.get('selection', '')})")
+    out[-1] += ". A reason backs every disagreement of this protocol with an isolating run "
+    out[-1] += "that changes one setting; `unexplained` where none flips the cell."
+    out += ["", f"| language | model | bin | lengths | published | {report.name} |"
+            + (f" {other} |" if other else "") + " reason | isolating run |",
+            "|---|---|---|---|---:|---:|" + ("---:|" if other else "") + "---|---|"]
+    for r in rows:
+        mark = lambda v, ok: DASH if v is None else pct(v) + ("" if ok else f" {DISAGREE}")
+        ref = pct(r["published"]) + (" (claim)" if r["claim"] else "")
+        cells = [f"`{_md_escape(r['language'])}`", r["column"], r["bin"].removeprefix("test-"),
+                 r["lengths"], ref, mark(r["ours"], r["agrees"])]
+        if other:
+            cells.append(mark(r["other"], r["other_agrees"]))
+        cells += [r["reason"], _md_escape(r["evidence"])]
+        out.append("| " + " | ".join(cells) + " |")
+    unexplained = [r for r in rows if r["reason"] == "unexplained"]
+    out += ["", f"Unexplained cells: {len(unexplained)}"
+            + (": " + ", ".join(f"`{r['language']}` {r['column']} {r['bin'].removeprefix('test-')}"
+                                for r in unexplained) if unexplained else "."), ""]
+    return out
+
+
+def _md_isolated(report: Report) -> list[str]:
+    if not report.isolated:
+        return []
+    out = ["## Isolating runs", "",
+           "Each row is a cell of this suite rerun with one setting changed (suite `isolate`).",
+           "", "| language | model | reason | changed | " + " | ".join(
+               b.removeprefix("test-") for b in report.bins) + " | note |",
+           "|---|---|---|---|" + "---:|" * len(report.bins) + "---|"]
+    for (lang, col), items in report.isolated.items():
+        for iso, cell in items:
+            vals = []
+            for b in report.bins:
+                st = cell.bins.get(b) if cell else None
+                if st is None:
+                    vals.append(DASH)
+                else:
+                    vals.append(pct(st.max) + (f" ({pct(st.mean)} ± {pct(st.sd)})"
+                                               if st.n > 1 else ""))
+            changed = ", ".join(f"`{k}={v}`" for k, v in iso.set.items())
+            out.append(f"| `{_md_escape(lang)}` | {col} | {iso.reason} | {_md_escape(changed)} | "
+                       + " | ".join(vals) + f" | {_md_escape(iso.note)} |")
+    return out + [""]
 
 
 def _md_stale(report: Report) -> list[str]:
@@ -266,6 +372,15 @@ def results_json(report: Report) -> str:
            "columns": [{"column": c, "model": m} for c, m in report.columns],
            "classes": [{"class": c, "languages": ls} for c, ls in report.groups()],
            "cells": cells, "data_notes": report.data_notes}
+    if report.bin_ranges:  # absent for one split shared by every language
+        doc["bin_ranges"] = report.bin_ranges
+    if report.compare or report.isolated:
+        doc["comparison"] = comparison_rows(report)
+        doc["isolated"] = [{"language": lang, "column": col, "reason": iso.reason,
+                            "set": iso.set, "note": iso.note,
+                            "bins": {k: asdict(v) for k, v in cell.bins.items()} if cell else {}}
+                           for (lang, col), items in report.isolated.items()
+                           for iso, cell in items]
     if report.probes:  # absent when the folder was never probed
         doc["probes"] = summarize_probes(report)
     if report.stale:  # absent when every row matches the running code

@@ -1,0 +1,220 @@
+"""Paper protocols in a suite: per-language splits (from files), the selection rules
+``validation-long`` and ``test-max``, the paper's stopping rule, the per-checkpoint history,
+isolating runs and the protocol comparison of the report."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from langlab.errors import SpecError
+from langlab.harness.execute import run_suite
+from langlab.harness.results import rescore
+from langlab.harness.store import Store
+from langlab.harness.suite import expand, load_suite
+
+BASE = """\
+name: proto
+languages:
+{languages}
+models:
+  - name: lstm
+    settings: {{hidden: 8}}
+task: {{name: next-symbol, target_mode: paper}}
+split:
+  train: {{lo: 1, hi: 8, size: 40}}
+  validation: {{lo: 1, hi: 8, size: 12}}
+  test: [{{lo: 1, hi: 8, size: 12}}, {{lo: 9, hi: 12, size: 12}}]
+seeds: [0]
+training: {{epochs: 3, batch_size: 8, lr: 0.01, patience: null}}
+selection: {selection}
+{extra}"""
+
+
+def write_paper_folder(folder: Path, train: list[str], bins: list[list[str]]) -> Path:
+    """A folder in the 2020 paper's format: train_src.txt, val_src_bin*.txt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "train_src.txt").write_text("\n".join(train))
+    for k, strings in enumerate(bins):
+        (folder / f"val_src_bin{k}.txt").write_text("\n".join(strings))
+    return folder
+
+
+def suite_file(tmp_path: Path, languages: str, selection: str = "validation-accuracy",
+               extra: str = "") -> Path:
+    path = tmp_path / "suite.yaml"
+    path.write_text(BASE.format(languages=textwrap.indent(languages, "  "),
+                                selection=selection, extra=extra))
+    return path
+
+
+@pytest.fixture
+def dyck_folder(tmp_path):
+    import itertools
+
+    import langlab
+
+    lang = langlab.load_language("dyck-1")
+    members = [s for n in range(2, 15, 2) for s in
+               ("".join(t) for t in itertools.product("()", repeat=n)) if lang.accepts(s)]
+    short = [s for s in members if len(s) <= 8]
+    long = [s for n in (10, 12, 14) for s in [m for m in members if len(m) == n][:7]]
+    return write_paper_folder(tmp_path / "Dyck-1", short * 2, [short[:10], long])
+
+
+def test_a_language_entry_carries_its_own_split(tmp_path, dyck_folder):
+    path = suite_file(tmp_path, f"- parity\n- {{name: dyck-1, split: {{files: "
+                                f"{{format: bhattamishra2020, path: {dyck_folder}}}}}}}\n")
+    suite = load_suite(path)
+    jobs = {j.language: j for j in expand(suite)}
+    assert "files" not in jobs["parity"].split      # the suite's split, as before
+    assert jobs["dyck-1"].split["files"]["path"] == str(dyck_folder)
+    assert jobs["parity"].split["test"] == jobs["dyck-1"].split["test"]  # the rest inherited
+
+
+def test_a_plain_suite_keeps_its_job_keys(tmp_path):
+    """Fields added for protocols (split.files, validation_long, stop_accuracy, history) leave
+    the key of a suite that does not use them unchanged: the job description holds none."""
+    job = expand(load_suite(suite_file(tmp_path, "- parity\n")))[0]
+    d = job.describe()
+    assert set(d) == {"language", "model", "column", "settings", "training", "task", "split",
+                      "seed"}
+    assert not {"stop_accuracy", "history", "device"} & set(d["training"])
+    assert not {"files", "validation_long"} & set(d["split"])
+
+
+def test_a_bad_language_split_is_a_positioned_error(tmp_path):
+    path = suite_file(tmp_path, "- {name: parity, split: {tset: []}}\n")
+    with pytest.raises(SpecError, match=r"suite.yaml:3:.*parity: split.tset"):
+        load_suite(path)
+
+
+def test_test_max_scores_every_bin_at_every_checkpoint_and_keeps_each_bins_best(tmp_path):
+    path = suite_file(tmp_path, "- parity\n", selection="test-max")
+    out = tmp_path / "run"
+    summary = run_suite(load_suite(path), out, workers=1, quiet=True)
+    assert summary.failed == 0
+    [row] = Store(out / "results.sqlite", readonly=True).rows()
+    tests = ["test-1-8", "test-9-12"]
+    assert len(row["history"]) == 3                      # one checkpoint per epoch
+    for h in row["history"]:
+        assert set(tests) <= set(h) and "validation" not in h   # only what the rule needs
+    for t in tests:
+        assert row["metrics"][t]["accuracy"] == max(h[t]["accuracy"] for h in row["history"])
+        step = row["metrics"][t]["selected_step"]
+        assert any(h["step"] == step for h in row["history"])
+    assert rescore(row, "test-max") == {t: row["metrics"][t]["accuracy"] for t in tests}
+    assert rescore(row, "validation-accuracy") is None    # the history cannot tell
+
+
+def test_history_all_rescores_under_every_rule(tmp_path):
+    path = suite_file(tmp_path, "- parity\n", extra="")
+    text = path.read_text().replace("patience: null}", "patience: null, history: all}")
+    text = text.replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n  test: [")
+    path.write_text(text)
+    out = tmp_path / "run"
+    run_suite(load_suite(path), out, workers=1, quiet=True)
+    [row] = Store(out / "results.sqlite", readonly=True).rows()
+    assert all({"validation", "validation-long", "test-1-8", "test-9-12"} <= set(h)
+               for h in row["history"])
+    # the validation rule's rescoring is the checkpoint the run itself kept
+    picked = rescore(row, "validation-accuracy")
+    assert picked == {t: row["metrics"][t]["accuracy"] for t in picked}
+    for rule in ("validation-loss", "validation-long", "test-max"):
+        scores = rescore(row, rule)
+        assert scores is not None and set(scores) == {"test-1-8", "test-9-12"}
+    best = rescore(row, "test-max")
+    assert all(best[t] >= rescore(row, r)[t] for r in ("validation-accuracy", "validation-long")
+               for t in best)
+
+
+def test_the_papers_stopping_rule_stops_once_the_bins_average_reaches_it(tmp_path):
+    # (aa)*-like trivial language: 'tomita-1' (1*) is learned in one epoch at this size
+    path = suite_file(tmp_path, "- tomita-1\n", selection="test-max")
+    text = path.read_text().replace("epochs: 3", "epochs: 30").replace(
+        "patience: null}", "patience: null, stop_accuracy: 0.5}").replace("lr: 0.01", "lr: 0.05")
+    path.write_text(text)
+    out = tmp_path / "run"
+    run_suite(load_suite(path), out, workers=1, quiet=True)
+    [row] = Store(out / "results.sqlite", readonly=True).rows()
+    last = row["history"][-1]
+    mean = sum(last[t]["accuracy"] for t in ("test-1-8", "test-9-12")) / 2
+    assert mean >= 0.5 and len(row["history"]) < 30
+    assert all(sum(h[t]["accuracy"] for t in ("test-1-8", "test-9-12")) / 2 < 0.5
+               for h in row["history"][:-1])
+
+
+def test_isolating_runs_change_one_setting_and_get_their_own_keys(tmp_path):
+    extra = textwrap.dedent("""\
+        isolate:
+          - reason: targets
+            languages: [parity]
+            set: {task.target_mode: exact}
+          - reason: budget
+            languages: [parity]
+            models: [lstm]
+            set: {training.epochs: 5, settings.hidden: 16}
+        """)
+    suite = load_suite(suite_file(tmp_path, "- parity\n- dyck-1\n", extra=extra))
+    jobs = expand(suite)
+    own = [j for j in jobs if not j.variant]
+    iso = [j for j in jobs if j.variant]
+    assert len(own) == 2 and len(iso) == 2
+    assert len({j.key for j in jobs}) == 4
+    base = next(j for j in own if j.language == "parity")
+    targets, budget = iso
+    assert targets.task["target_mode"] == "exact" and base.task["target_mode"] == "paper"
+    assert {**targets.task, "target_mode": "paper"} == base.task
+    assert targets.training == base.training and targets.settings == base.settings
+    assert budget.training["epochs"] == 5 and budget.settings == {"hidden": 16}
+    assert {**budget.training, "epochs": 3} == base.training
+
+
+def test_a_bad_isolation_is_an_error(tmp_path):
+    extra = "isolate:\n  - {reason: budget, languages: [parity], set: {training.epochs: 0}}\n"
+    with pytest.raises(SpecError, match="isolate.*training.epochs"):
+        expand(load_suite(suite_file(tmp_path, "- parity\n", extra=extra)))
+    extra = "isolate:\n  - {reason: luck, languages: [parity], set: {training.epochs: 2}}\n"
+    with pytest.raises(SpecError, match="reason"):
+        load_suite(suite_file(tmp_path, "- parity\n", extra=extra))
+
+
+def test_report_of_per_language_bins_is_ordinal_and_compares_protocols(tmp_path, dyck_folder):
+    """Per-language splits give ordinal bins (each language's k-th test bin), the published
+    numbers attach by position, isolating runs are shown and back the reasons, and a compared
+    protocol's cells stand beside ours."""
+    from langlab.report import make_report
+
+    extra = textwrap.dedent("""\
+        isolate:
+          - reason: split
+            languages: [dyck-1]
+            set: {split.files: null}
+        """)
+    langs = (f"- {{name: dyck-1, split: {{files: {{format: bhattamishra2020, "
+             f"path: {dyck_folder}}}}}}}\n- parity\n")
+    path = suite_file(tmp_path, langs, selection="test-max", extra=extra)
+    out = tmp_path / "run"
+    summary = run_suite(load_suite(path), out, workers=1, quiet=True)
+    assert summary.failed == 0 and summary.done == 3
+    report_dir = make_report(out, tmp_path / "rep", plots=False)
+    doc = json.loads((report_dir / "results.json").read_text())
+    assert doc["bins"] == ["test-bin1", "test-bin2"]
+    assert doc["bin_ranges"]["dyck-1"] == {"test-bin1": "2-8", "test-bin2": "10-14"}
+    assert doc["bin_ranges"]["parity"] == {"test-bin1": "1-8", "test-bin2": "9-12"}
+    lstm = {c["language"]: c for c in doc["cells"]}
+    assert set(lstm["dyck-1"]["published"]["values"]) >= {"test-bin1", "test-bin2"}
+    [iso] = doc["isolated"]
+    assert iso["language"] == "dyck-1" and iso["reason"] == "split"
+    assert set(iso["bins"]) >= {"test-bin1", "test-bin2"}
+    rows = doc["comparison"]
+    assert {(r["language"], r["bin"]) for r in rows} >= {("dyck-1", "test-bin1"),
+                                                          ("parity", "test-bin2")}
+    for r in rows:   # a reason exactly where this protocol disagrees with the published number
+        assert bool(r["reason"]) == (r["agrees"] is False)
+    md = (report_dir / "table.md").read_text()
+    assert "## Protocol comparison" in md and "## Isolating runs" in md
+    assert "| `dyck-1` | 2-8 | 10-14 |" in md

@@ -218,3 +218,24 @@ def test_report_of_per_language_bins_is_ordinal_and_compares_protocols(tmp_path,
     md = (report_dir / "table.md").read_text()
     assert "## Protocol comparison" in md and "## Isolating runs" in md
     assert "| `dyck-1` | 2-8 | 10-14 |" in md
+
+
+def test_report_shows_one_run_under_every_rule(tmp_path):
+    from langlab.report import make_report
+
+    path = suite_file(tmp_path, "- parity\n")
+    text = path.read_text().replace("patience: null}", "patience: null, history: all}")
+    path.write_text(text.replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n"
+                                              "  test: ["))
+    out = tmp_path / "run"
+    run_suite(load_suite(path), out, workers=1, quiet=True)
+    doc = json.loads((make_report(out, tmp_path / "rep", plots=False) / "results.json")
+                     .read_text())
+    rules = {r["rule"]: r["bins"] for r in doc["rescored"]}
+    assert set(rules) == {"validation-accuracy", "validation-loss", "validation-long", "test-max"}
+    [cell] = doc["cells"]
+    # the table's own rule is the stored run's own choice
+    assert rules["validation-accuracy"]["test-9-12"]["max"] == cell["bins"]["test-9-12"]["max"]
+    assert all(rules["test-max"][b]["max"] >= rules[r][b]["max"] for r in rules for b in rules[r])
+    md = (tmp_path / "rep" / "table.md").read_text()
+    assert "test-max (selects on test)" in md

@@ -125,6 +125,9 @@ class Report:
     # The same cells under another protocol (suite ``compare``): its name, (language, column)
     # -> {bin: max over seeds}, and its selection rule
     compare: dict = field(default_factory=dict)
+    # One training run scored under each selection rule from its history (``history: all``):
+    # (language, column) -> {rule: {bin: BinStats over seeds}}
+    rescored: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -257,7 +260,31 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
                 "pending": len(jobs) - len(rows)},
         stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
-        bin_ranges=bin_ranges, isolated=isolated, compare=compare)
+        bin_ranges=bin_ranges, isolated=isolated, compare=compare,
+        rescored=_rescored(rows, cells))
+
+
+RESCORE_RULES = ("validation-accuracy", "validation-loss", "validation-long", "test-max")
+
+
+def _rescored(rows: list[dict], cells: dict) -> dict:
+    """Each cell's selected grid point scored under every rule its runs' histories can tell:
+    the same training runs, only the checkpoint (and for test-max the bin) chosen differently."""
+    from langlab.harness.results import BinStats, rescore
+
+    out = {}
+    for (lang, col), cell in cells.items():
+        chosen = [r for r in rows if r["language"] == lang and r["column"] == col
+                  and r["config_id"] == cell.config_id and r["status"] == "done"]
+        by_rule = {}
+        for rule in RESCORE_RULES:
+            scores = [rescore(r, rule) for r in chosen]
+            if not chosen or any(x is None for x in scores):
+                continue
+            by_rule[rule] = {b: BinStats.of([x[b] for x in scores]) for b in scores[0]}
+        if len(by_rule) > 1:
+            out[(lang, col)] = by_rule
+    return out
 
 
 def ordinal_bins(row: dict) -> dict[str, str]:
@@ -272,6 +299,9 @@ def ordinal_bins(row: dict) -> dict[str, str]:
         renamed[f"test-bin{k}"] = metrics[name]
     if row.get("metrics"):
         row["metrics"] = renamed
+    new_name = {f"test-{r}": k for k, r in ranges.items()}
+    if row.get("history"):
+        row["history"] = [{new_name.get(k, k): v for k, v in h.items()} for h in row["history"]]
     return ranges
 
 

@@ -163,7 +163,8 @@ def table_md(report: Report, plots: dict | None = None) -> str:
                   for lang in report.languages if lang in by_lang]
         lines.append("")
     lines += probe_md(report, plots)
-    lines += _md_bin_ranges(report) + _md_comparison(report) + _md_isolated(report)
+    lines += (_md_bin_ranges(report) + _md_comparison(report) + _md_isolated(report)
+              + _md_rescored(report))
     lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
               + _md_sources(report))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -274,6 +275,29 @@ def _md_isolated(report: Report) -> list[str]:
     return out + [""]
 
 
+def _md_rescored(report: Report) -> list[str]:
+    """The same runs under each selection rule (from their per-checkpoint history)."""
+    if not report.rescored:
+        return []
+    bins = sorted({b for rules in report.rescored.values() for st in rules.values() for b in st},
+                  key=lambda b: report.bins.index(b) if b in report.bins else len(report.bins))
+    out = ["## One training run, every selection rule", "",
+           "The same stored runs, scored under each rule from their per-checkpoint history "
+           "(`training.history: all`): max over seeds (mean ± sd). `test-max` selects on test "
+           "(each bin's best checkpoint), as the 2020 paper's code did; it is shown only to "
+           "compare.", "",
+           "| language | model | rule | " + " | ".join(b.removeprefix("test-") for b in bins)
+           + " |", "|---|---|---|" + "---:|" * len(bins)]
+    for (lang, col), rules in report.rescored.items():
+        for rule, stats in rules.items():
+            label = rule + (" (selects on test)" if rule == "test-max" else "")
+            vals = [DASH if b not in stats else
+                    f"{pct(stats[b].max)} ({pct(stats[b].mean)} ± {pct(stats[b].sd)})"
+                    for b in bins]
+            out.append(f"| `{_md_escape(lang)}` | {col} | {label} | " + " | ".join(vals) + " |")
+    return out + [""]
+
+
 def _md_stale(report: Report) -> list[str]:
     if not report.stale:
         return []
@@ -374,6 +398,11 @@ def results_json(report: Report) -> str:
            "cells": cells, "data_notes": report.data_notes}
     if report.bin_ranges:  # absent for one split shared by every language
         doc["bin_ranges"] = report.bin_ranges
+    if report.rescored:
+        doc["rescored"] = [{"language": lang, "column": col, "rule": rule,
+                            "bins": {b: asdict(v) for b, v in stats.items()}}
+                           for (lang, col), rules in report.rescored.items()
+                           for rule, stats in rules.items()]
     if report.compare or report.isolated:
         doc["comparison"] = comparison_rows(report)
         doc["isolated"] = [{"language": lang, "column": col, "reason": iso.reason,

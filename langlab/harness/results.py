@@ -44,6 +44,9 @@ class Cell:
     bins: dict[str, BinStats] = field(default_factory=dict)
     # accuracy per string length over all test bins (seeds that scored every length)
     by_length: dict[int, BinStats] = field(default_factory=dict)
+    # accuracy on the negatives by the edits that made them (FLaRe's negatives), over all test
+    # bins: EDIT_COLUMNS -> stats over seeds; empty when the runs recorded no edit counts
+    by_edits: dict[str, BinStats] = field(default_factory=dict)
     seeds: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -79,6 +82,37 @@ def _by_length(rows: list[dict]) -> dict[int, BinStats]:
     return {n: BinStats.of(v) for n, v in sorted(values.items()) if len(v) == len(rows)}
 
 
+EDIT_COLUMNS = ("1", "2", "3+", "uniform")  # edits applied to a member; a uniform random string
+
+
+def edit_column(key: str) -> str:
+    """The column of a ``by_edits`` key: ``"1"``, ``"2"``, ``"3+"`` (three edits or more) or
+    ``"uniform"``.
+
+    >>> [edit_column(k) for k in ("1", "2", "3", "7", "uniform")]
+    ['1', '2', '3+', '3+', 'uniform']
+    """
+    return key if key in ("1", "2", "uniform") else "3+"
+
+
+def _by_edits(rows: list[dict]) -> dict[str, BinStats]:
+    """Accuracy on the negatives per edit column, each seed's counts summed over its test
+    splits, then stats over the seeds that have negatives in that column."""
+    values: dict[str, list[float]] = {}
+    for r in rows:
+        tally: dict[str, list[int]] = {}
+        for split, m in r["metrics"].items():
+            if split.startswith("test-"):
+                for k, (right, total) in (m.get("by_edits") or {}).items():
+                    t = tally.setdefault(edit_column(k), [0, 0])
+                    t[0] += right
+                    t[1] += total
+        for col, (right, total) in tally.items():
+            if total:
+                values.setdefault(col, []).append(right / total)
+    return {c: BinStats.of(values[c]) for c in EDIT_COLUMNS if c in values}
+
+
 def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple[str, str], Cell]:
     """Cells keyed by (language, column), from store rows (``Store.rows()``)."""
     groups: dict[tuple[str, str], dict[str, list[dict]]] = {}
@@ -101,6 +135,7 @@ def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple
             for s in splits:
                 cell.bins[s] = BinStats.of([r["metrics"][s]["accuracy"] for r in chosen])
             cell.by_length = _by_length(chosen)
+            cell.by_edits = _by_edits(chosen)
         cells[(lang, col)] = cell
     return cells
 

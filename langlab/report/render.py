@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from langlab.harness.results import GENERALIZES
+from langlab.harness.results import EDIT_COLUMNS, GENERALIZES
 from langlab.report.build import Entry, Report, generalizes
 from langlab.report.probes import probe_md, summarize_probes
 from langlab.tasks import task_class
@@ -163,6 +163,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
                   for lang in report.languages if lang in by_lang]
         lines.append("")
     lines += probe_md(report, plots)
+    lines += _md_by_edits(report)
     lines += (_md_bin_ranges(report) + _md_comparison(report) + _md_isolated(report)
               + _md_rescored(report))
     lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
@@ -181,6 +182,32 @@ def _md_bin_ranges(report: Report) -> list[str]:
         ranges = report.bin_ranges.get(lang, {})
         out.append(f"| `{_md_escape(lang)}` | "
                    + " | ".join(ranges.get(b, DASH) for b in report.bins) + " |")
+    return out + [""]
+
+
+def _md_by_edits(report: Report) -> list[str]:
+    """Accuracy on the negatives by the number of edits that made them (FLaRe's negatives):
+    only for runs whose test metrics carry ``by_edits``."""
+    if not any(e.cell and e.cell.by_edits for e in report.entries.values()):
+        return []
+    heads = [f"{col} {c}" for col, _ in report.columns for c in EDIT_COLUMNS]
+    out = ["## Accuracy by edit distance", "",
+           "Negatives only: the share rejected among those made by 1, 2 or 3 or more random "
+           "edits of a member (the edits applied, Geometric(edit_p); a negative's edit distance "
+           "to the language is at least 1 and at most that many) and among uniform random "
+           "strings. Each seed's counts are summed over every test bin; each cell is the "
+           "maximum over seeds in bold and, smaller, mean ± sd, for the grid point (trial) the "
+           "main table selected.", "",
+           "| language | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for lang in report.languages:
+        cells = []
+        for col, _ in report.columns:
+            c = report.entries[(lang, col)].cell
+            for k in EDIT_COLUMNS:
+                st = c.by_edits.get(k) if c else None
+                cells.append(DASH if st is None else
+                             f"**{pct(st.max)}** <sub>{pct(st.mean)} ± {pct(st.sd)}</sub>")
+        out.append(f"| `{_md_escape(lang)}` | " + " | ".join(cells) + " |")
     return out + [""]
 
 
@@ -390,6 +417,8 @@ def results_json(report: Report) -> str:
                 "claim": e.reference.claim},
             "disagree": {b: e.disagrees(b) for b in report.bins if e.disagrees(b) is not None},
         })
+        if c and c.by_edits:  # absent for runs without edit counts (negatives other than flare)
+            cells[-1]["by_edits"] = {k: asdict(v) for k, v in c.by_edits.items()}
     doc = {"name": report.name, "description": report.description, "protocol": report.protocol,
            "run": report.run_info, "versions": report.versions, "counts": report.counts,
            "threshold": GENERALIZES, "bins": report.bins,

@@ -1,0 +1,108 @@
+"""The report's "Accuracy by edit distance" (issue 15, part 6): a tiny recognition suite with
+FLaRe's negatives, trained for real, and the same suite with langlab's negatives, which must
+show no such table and no ``by_edits`` in ``results.json``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from langlab.harness.execute import run_suite
+from langlab.harness.results import EDIT_COLUMNS, edit_column
+from langlab.harness.store import Store
+from langlab.harness.suite import load_suite
+from langlab.report import make_report
+
+torch.set_num_threads(1)
+
+TINY = """\
+name: tiny-edits
+languages: [parity, dyck-1]
+models:
+  - name: lstm
+    settings: {hidden: 8}
+task: {name: recognition, options: {negatives: NEGATIVES}}
+split:
+  train: {lo: 0, hi: 8, size: 64}
+  validation: {lo: 0, hi: 8, size: 16}
+  validation_long: {lo: 0, hi: 12, size: 16}
+  test: [{lo: 0, hi: 8, size: 24}, {lo: 9, hi: 14, size: 40}]
+seeds: [0, 1]
+training: {epochs: 2, batch_size: 16, lr: 0.01, patience: null, history: all}
+selection: validation-long
+"""
+
+
+def _run(tmp_path, negatives: str):
+    path = tmp_path / f"{negatives}.yaml"
+    path.write_text(TINY.replace("NEGATIVES", negatives))
+    out = tmp_path / negatives
+    summary = run_suite(load_suite(path), out, workers=1, quiet=True)
+    assert (summary.done, summary.failed) == (4, 0)
+    report = make_report(out, out=out / "report", plots=False)
+    store = Store(out / "results.sqlite", readonly=True)
+    try:
+        rows = store.rows()
+    finally:
+        store.close()
+    return report, rows
+
+
+@pytest.fixture(scope="module")
+def flare_run(tmp_path_factory):
+    return _run(tmp_path_factory.mktemp("edits"), "flare")
+
+
+def _per_seed(rows: list[dict], language: str) -> dict[str, list[float]]:
+    """Each seed's accuracy per edit column, its counts summed over the test bins."""
+    out: dict[str, list[float]] = {}
+    for r in sorted((r for r in rows if r["language"] == language), key=lambda r: r["seed"]):
+        tally: dict[str, list[int]] = {}
+        for split, m in r["metrics"].items():
+            if split.startswith("test-"):
+                for k, (right, total) in m["by_edits"].items():
+                    t = tally.setdefault(edit_column(k), [0, 0])
+                    t[0] += right
+                    t[1] += total
+        for col, (right, total) in tally.items():
+            out.setdefault(col, []).append(right / total)
+    return out
+
+
+def test_edit_table_holds_max_over_seeds_of_summed_counts(flare_run):
+    report, rows = flare_run
+    doc = json.loads((report / "results.json").read_text())
+    md = (report / "table.md").read_text()
+    assert "## Accuracy by edit distance" in md
+    section = md.split("## Accuracy by edit distance")[1].split("\n## ")[0]
+    assert "| language | lstm 1 | lstm 2 | lstm 3+ | lstm uniform |" in section
+    for cell in doc["cells"]:
+        want = _per_seed(rows, cell["language"])
+        got = cell["by_edits"]
+        assert list(got) == [c for c in EDIT_COLUMNS if c in want]
+        assert "1" in got and "uniform" in got        # Geometric(0.5) and half uniform
+        for col, values in want.items():
+            assert got[col]["max"] == max(values) and got[col]["n"] == len(values)
+            assert got[col]["mean"] == pytest.approx(sum(values) / len(values))
+        line = next(x for x in section.splitlines() if x.startswith(f"| `{cell['language']}`"))
+        assert f"**{100 * got['1']['max']:.1f}**" in line.split("|")[2]
+
+
+def test_edit_counts_cover_every_negative_of_the_test_bins(flare_run):
+    _, rows = flare_run
+    for r in rows:
+        for split, m in r["metrics"].items():
+            if split.startswith("test-"):
+                n_neg = sum(total for _, total in m["by_edits"].values())
+                lo, hi = (int(x) for x in split.split("-")[1:3])
+                assert n_neg == {(0, 8): 12, (9, 14): 20}[(lo, hi)]   # half of each bin
+
+
+def test_no_edit_table_without_edit_counts(tmp_path):
+    report, rows = _run(tmp_path, "langlab")
+    assert all("by_edits" not in m for r in rows for m in r["metrics"].values())
+    assert "Accuracy by edit distance" not in (report / "table.md").read_text()
+    doc = json.loads((report / "results.json").read_text())
+    assert all("by_edits" not in c for c in doc["cells"])

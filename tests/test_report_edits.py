@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from langlab.harness.execute import run_suite
-from langlab.harness.results import EDIT_COLUMNS, edit_column
+from langlab.harness.results import EDIT_COLUMNS, MEMBERS, edit_column
 from langlab.harness.store import Store
 from langlab.harness.suite import load_suite
 from langlab.report import make_report
@@ -56,7 +56,8 @@ def flare_run(tmp_path_factory):
 
 
 def _per_seed(rows: list[dict], language: str) -> dict[str, list[float]]:
-    """Each seed's accuracy per edit column, its counts summed over the test bins."""
+    """Each seed's accuracy per edit column and on the members, its counts summed over the
+    test bins."""
     out: dict[str, list[float]] = {}
     for r in sorted((r for r in rows if r["language"] == language), key=lambda r: r["seed"]):
         tally: dict[str, list[int]] = {}
@@ -66,6 +67,11 @@ def _per_seed(rows: list[dict], language: str) -> dict[str, list[float]]:
                     t = tally.setdefault(edit_column(k), [0, 0])
                     t[0] += right
                     t[1] += total
+                n_pos = round(m["n"]) - sum(total for _, total in m["by_edits"].values())
+                t = tally.setdefault(MEMBERS, [0, 0])
+                t[0] += round(m["positive_accuracy"] * n_pos)
+                t[1] += n_pos
+                assert t[0] <= t[1]
         for col, (right, total) in tally.items():
             out.setdefault(col, []).append(right / total)
     return out
@@ -77,17 +83,18 @@ def test_edit_table_holds_max_over_seeds_of_summed_counts(flare_run):
     md = (report / "table.md").read_text()
     assert "## Accuracy by edit distance" in md
     section = md.split("## Accuracy by edit distance")[1].split("\n## ")[0]
-    assert "| language | lstm 1 | lstm 2 | lstm 3+ | lstm uniform |" in section
+    assert "| language | lstm members | lstm 1 | lstm 2 | lstm 3+ | lstm uniform |" in section
     for cell in doc["cells"]:
         want = _per_seed(rows, cell["language"])
         got = cell["by_edits"]
-        assert list(got) == [c for c in EDIT_COLUMNS if c in want]
+        assert set(got) == set(want) <= {MEMBERS, *EDIT_COLUMNS}     # results.json sorts keys
         assert "1" in got and "uniform" in got        # Geometric(0.5) and half uniform
         for col, values in want.items():
             assert got[col]["max"] == max(values) and got[col]["n"] == len(values)
             assert got[col]["mean"] == pytest.approx(sum(values) / len(values))
         line = next(x for x in section.splitlines() if x.startswith(f"| `{cell['language']}`"))
-        assert f"**{100 * got['1']['max']:.1f}**" in line.split("|")[2]
+        assert f"**{100 * got[MEMBERS]['max']:.1f}**" in line.split("|")[2]
+        assert f"**{100 * got['1']['max']:.1f}**" in line.split("|")[3]
 
 
 def test_edit_counts_cover_every_negative_of_the_test_bins(flare_run):
@@ -98,6 +105,9 @@ def test_edit_counts_cover_every_negative_of_the_test_bins(flare_run):
                 n_neg = sum(total for _, total in m["by_edits"].values())
                 lo, hi = (int(x) for x in split.split("-")[1:3])
                 assert n_neg == {(0, 8): 12, (9, 14): 20}[(lo, hi)]   # half of each bin
+                right = sum(r for r, _ in m["by_edits"].values())
+                members = round(m["positive_accuracy"] * (m["n"] - n_neg))
+                assert (right + members) / m["n"] == pytest.approx(m["accuracy"])
 
 
 def test_no_edit_table_without_edit_counts(tmp_path):

@@ -83,6 +83,7 @@ def _by_length(rows: list[dict]) -> dict[int, BinStats]:
 
 
 EDIT_COLUMNS = ("1", "2", "3+", "uniform")  # edits applied to a member; a uniform random string
+MEMBERS = "members"  # beside them in a report: accuracy on the positives of the same bins
 
 
 def edit_column(key: str) -> str:
@@ -96,21 +97,30 @@ def edit_column(key: str) -> str:
 
 
 def _by_edits(rows: list[dict]) -> dict[str, BinStats]:
-    """Accuracy on the negatives per edit column, each seed's counts summed over its test
-    splits, then stats over the seeds that have negatives in that column."""
+    """Accuracy on the negatives per edit column and on the members (``MEMBERS``), each seed's
+    counts summed over its test splits, then stats over the seeds with strings in that column;
+    empty when no test split recorded edit counts."""
     values: dict[str, list[float]] = {}
     for r in rows:
-        tally: dict[str, list[int]] = {}
+        tally: dict[str, list[float]] = {}
         for split, m in r["metrics"].items():
-            if split.startswith("test-"):
-                for k, (right, total) in (m.get("by_edits") or {}).items():
-                    t = tally.setdefault(edit_column(k), [0, 0])
-                    t[0] += right
-                    t[1] += total
+            if not (split.startswith("test-") and m.get("by_edits")):
+                continue
+            n_neg = 0
+            for k, (right, total) in m["by_edits"].items():
+                t = tally.setdefault(edit_column(k), [0, 0])
+                t[0] += right
+                t[1] += total
+                n_neg += total
+            n_pos = round(m["n"]) - n_neg
+            if n_pos > 0 and m.get("positive_accuracy") is not None:
+                t = tally.setdefault(MEMBERS, [0, 0])
+                t[0] += round(m["positive_accuracy"] * n_pos)
+                t[1] += n_pos
         for col, (right, total) in tally.items():
             if total:
                 values.setdefault(col, []).append(right / total)
-    return {c: BinStats.of(values[c]) for c in EDIT_COLUMNS if c in values}
+    return {c: BinStats.of(values[c]) for c in (MEMBERS, *EDIT_COLUMNS) if c in values}
 
 
 def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple[str, str], Cell]:

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from langlab.harness.results import EDIT_COLUMNS, GENERALIZES
+from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, MEMBERS
 from langlab.report.build import Entry, Report, generalizes
 from langlab.report.probes import probe_md, summarize_probes
 from langlab.tasks import task_class
@@ -190,20 +190,22 @@ def _md_by_edits(report: Report) -> list[str]:
     only for runs whose test metrics carry ``by_edits``."""
     if not any(e.cell and e.cell.by_edits for e in report.entries.values()):
         return []
-    heads = [f"{col} {c}" for col, _ in report.columns for c in EDIT_COLUMNS]
+    columns = (MEMBERS, *EDIT_COLUMNS)
+    heads = [f"{col} {c}" for col, _ in report.columns for c in columns]
     out = ["## Accuracy by edit distance", "",
-           "Negatives only: the share rejected among those made by 1, 2 or 3 or more random "
+           "The share of negatives rejected, by how they were made: 1, 2, or 3 or more random "
            "edits of a member (the edits applied, Geometric(edit_p); a negative's edit distance "
-           "to the language is at least 1 and at most that many) and among uniform random "
-           "strings. Each seed's counts are summed over every test bin; each cell is the "
-           "maximum over seeds in bold and, smaller, mean ± sd, for the grid point (trial) the "
-           "main table selected.", "",
+           "to the language is at least 1 and at most that many), or a uniform random string; "
+           "beside them, the share of members accepted (`members`), since rejecting everything "
+           "scores 100 on every negative column. Each seed's counts are summed over every test "
+           "bin; each cell is the maximum over seeds in bold and, smaller, mean ± sd, for the "
+           "grid point (trial) the main table selected.", "",
            "| language | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
     for lang in report.languages:
         cells = []
         for col, _ in report.columns:
             c = report.entries[(lang, col)].cell
-            for k in EDIT_COLUMNS:
+            for k in columns:
                 st = c.by_edits.get(k) if c else None
                 cells.append(DASH if st is None else
                              f"**{pct(st.max)}** <sub>{pct(st.mean)} ± {pct(st.sd)}</sub>")

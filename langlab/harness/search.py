@@ -158,15 +158,18 @@ def check_search(search: Search | None, info: ValidationInfo) -> Search | None:
                     raise _error(path, f"value {value!r} is a {type(value).__name__}; "
                                  f"training.{name} takes {type(got).__name__} values")
         else:
-            cls = task_class(task.name)
-            if name in task.options:
-                raise _error(path, f"task.options.{name} is set in the suite and is a search "
-                             f"path; give one of the two")
-            for value in values:
-                try:
-                    cls.resolve({**task.options, name: value})
-                except LanglabError as exc:
-                    raise _error(path, str(exc)) from None
+            tasks = task if isinstance(task, list) else [task]   # a list: the path is each's
+            for t in tasks:
+                if name in t.options:
+                    raise _error(path, f"task.options.{name} is set in the suite and is a "
+                                 f"search path; give one of the two")
+                for value in values:
+                    try:
+                        task_class(t.name).resolve({**t.options, name: value})
+                    except LanglabError as exc:
+                        also = (f" (a search path over task options applies to each of the "
+                                f"suite's {len(tasks)} tasks)" if len(tasks) > 1 else "")
+                        raise _error(path, f"{exc}{also}") from None
     return search
 
 

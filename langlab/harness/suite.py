@@ -1,7 +1,8 @@
 """Suite files: what to train, on what, how — validated with positioned errors, expanded to jobs.
 
 A suite names languages (registered names, YAML paths, or tags such as ``bhattamishra2020``),
-models with settings (a list value expands to a grid), the task, the split, seeds, the training
+models with settings (a list value expands to a grid), the task (or a list of tasks: one
+language under several formulations, see :func:`suite_tasks`), the split, seeds, the training
 budget and the selection rule. Defaults live in code (these models); the YAML overrides them; the
 command line overrides both (``--training.epochs=3``). The resolved suite — every default filled
 in — is saved beside the results.
@@ -22,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      ValidationInfo, field_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag,
+                      ValidationError, ValidationInfo, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from langlab.data import SplitSpec
@@ -77,6 +78,14 @@ class TaskConfig(BaseModel):
 def _error(kind: str, message: str, **where: Any) -> PydanticCustomError:
     """A pydantic error whose message is ``message`` as is; ``where`` travels in its context."""
     return PydanticCustomError(kind, "{message}", {"message": message, **where})
+
+
+# ``task:`` is one task or a list of them. The tags hold "[" so that a positioned error's
+# location skips them, as it skips pydantic's own union members (yamlio.pydantic_error).
+TaskField = Annotated[
+    Annotated[TaskConfig, Tag("[one]")]
+    | Annotated[list[TaskConfig], Field(min_length=1), Tag("[list]")],
+    Discriminator(lambda v: "[list]" if isinstance(v, list) else "[one]")]
 
 
 class ModelEntry(BaseModel):
@@ -168,7 +177,7 @@ class Suite(BaseModel):
     description: str = ""
     languages: list[str | LanguageEntry] = Field(min_length=1)
     models: list[ModelEntry] = Field(min_length=1)
-    task: TaskConfig = Field(default_factory=TaskConfig)
+    task: TaskField = Field(default_factory=TaskConfig)
     split: SplitSpec = Field(default_factory=SplitSpec)
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
@@ -194,6 +203,32 @@ class Suite(BaseModel):
                     raise _error("language_split",
                                  f"{entry.name}: split.{where}: {err['msg']}") from None
         return languages
+
+    @model_validator(mode="after")
+    def _task_list(self) -> Suite:
+        """A list of tasks names each task once; a language's ``task_options`` must be options
+        of every task of the suite (they apply to each)."""
+        tasks = suite_tasks(self)
+        seen: dict[str, int] = {}
+        for i, t in enumerate(tasks):
+            if t.name in seen:
+                raise _error("task_twice", f"task {t.name} is listed twice (task.{seen[t.name]} "
+                             f"and task.{i}); a suite runs each task once", index=i)
+            seen[t.name] = i
+        for i, entry in enumerate(self.languages):
+            if isinstance(entry, str):
+                continue
+            for key, value in entry.task_options.items():
+                for t in tasks:
+                    try:
+                        task_class(t.name).resolve({**t.options, key: value})
+                    except LanglabError as exc:
+                        also = (f" (the suite lists {len(tasks)} tasks: a language's task_options "
+                                "apply to each; put a task's own options under its entry in "
+                                "task:)" if len(tasks) > 1 else "")
+                        raise _error("entry_task_option", f"{entry.name}: {exc}{also}",
+                                     index=i, key=key) from None
+        return self
 
     def entry_split(self, entry: str | LanguageEntry) -> SplitSpec:
         """The split of one language entry: the suite's, with the entry's keys over it."""
@@ -277,14 +312,23 @@ def parse_overrides(items: Iterable[str]) -> list[tuple[str, Any]]:
 
 
 def apply_overrides(data: dict, overrides: list[tuple[str, Any]]) -> dict:
-    """Set each ``(dotted key, value)`` of :func:`parse_overrides` in a suite dict."""
+    """Set each ``(dotted key, value)`` of :func:`parse_overrides` in a suite dict; a number
+    indexes a list (``--task.1.options.threshold=0.3``: the second of a list of tasks)."""
     for key, value in overrides:
         node = data
         parts = key.split(".")
         for p in parts[:-1]:
-            node = node.setdefault(p, {})
-            if not isinstance(node, dict):
+            if isinstance(node, list):
+                if not (p.isdigit() and int(p) < len(node)):
+                    raise SpecError(f"override '--{key}': {p!r} is not an index of the "
+                                    f"{len(node)} items there (0 to {len(node) - 1})")
+                node = node[int(p)]
+            else:
+                node = node.setdefault(p, {})
+            if not isinstance(node, (dict, list)):
                 raise SpecError(f"override '--{key}': {p!r} is not a section")
+        if isinstance(node, list):
+            raise SpecError(f"override '--{key}': a list item is set by its index")
         node[parts[-1]] = value
     return data
 
@@ -322,13 +366,15 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
 def _check_task_languages(suite: Suite, doc: Any, overridden: bool) -> None:
     """A task that cannot be asked of a listed language (transduction of a language without a
     function form) is an error at that language's line, before any training. Only for tasks
-    that restrict their languages; names the registry does not know are left to ``expand``."""
+    that restrict their languages; names the registry does not know are left to ``expand``.
+    Under a list of tasks, a language is skipped for the tasks it cannot take (the report
+    says so: :func:`skipped_tasks`); only a language that no listed task can take is an error."""
     from langlab.errors import LanglabError
     from langlab.languages.registry import list_languages, load_language
     from langlab.tasks.base import Task
 
-    cls = task_class(suite.task.name)
-    if cls.check_language.__func__ is Task.check_language.__func__:
+    classes = [task_class(t.name) for t in suite_tasks(suite)]
+    if all(c.check_language.__func__ is Task.check_language.__func__ for c in classes):
         return
     names = list_languages()
     for i, item in enumerate(suite.languages):
@@ -337,10 +383,14 @@ def _check_task_languages(suite: Suite, doc: Any, overridden: bool) -> None:
         except UnknownNameError:
             continue  # an unknown name or tag is expand's error
         for lang in langs:
-            try:
-                cls.check_language(lang)
-            except LanglabError as exc:
-                msg = f"suite: languages[{i}]: task {cls.name}: {exc}"
+            problems = []
+            for cls in classes:
+                try:
+                    cls.check_language(lang)
+                except LanglabError as exc:
+                    problems.append(f"task {cls.name}: {exc}")
+            if len(problems) == len(classes):
+                msg = f"suite: languages[{i}]: " + "; ".join(problems)
                 raise (SpecError(msg) if overridden else doc.error(msg, ("languages", i))) from None
 
 
@@ -350,8 +400,17 @@ def _suite_error(doc: Any, exc: ValidationError) -> SpecError:
     err = exc.errors()[0]
     ctx = err.get("ctx") or {}
     if err.get("type") == "task_option" and "key" in ctx:
-        at = ("task", "options", ctx["key"]) + (("__key__",) if ctx["unknown"] else ())
-        return doc.error(f"suite: task.options.{ctx['key']}: {err['msg']}", at)
+        index = tuple(p for p in err["loc"][1:] if isinstance(p, int))[:1]  # task.i in a list
+        at = ("task", *index, "options", ctx["key"]) + (("__key__",) if ctx["unknown"] else ())
+        where = ".".join(map(str, ("task", *index)))
+        return doc.error(f"suite: {where}.options.{ctx['key']}: {err['msg']}", at)
+    if err.get("type") == "entry_task_option":
+        i, key = ctx["index"], ctx["key"]
+        return doc.error(f"suite: languages.{i}.task_options.{key}: {err['msg']}",
+                         ("languages", i, "task_options", key, "__key__"))
+    if err.get("type") == "task_twice":
+        return doc.error(f"suite: task.{ctx['index']}.name: {err['msg']}",
+                         ("task", ctx["index"], "name"))
     if err.get("type") == "search_space" and "key" in ctx:
         return doc.error(f"suite: search.space.{ctx['key']}: {err['msg']}",
                          ("search", "space", ctx["key"], "__key__"))
@@ -416,25 +475,78 @@ def _grid(d: dict) -> list[dict]:
             for combo in itertools.product(*(d[k] for k in keys))] or [fixed]
 
 
+def suite_tasks(suite: Suite) -> list[TaskConfig]:
+    """The suite's tasks: ``task:`` as one task or a list of them (each runs every language
+    that can take it, with every model)."""
+    return list(suite.task) if isinstance(suite.task, list) else [suite.task]
+
+
+def column_label(column: str, task: str, multi: bool) -> str:
+    """A table column: the model's, and under a list of tasks the task's too, so that each
+    formulation is its own cell (``lstm · recognition``). One task: the model's alone, so
+    that the keys of single-task suites stay what they were.
+
+    >>> column_label("lstm", "recognition", True), column_label("lstm", "recognition", False)
+    ('lstm · recognition', 'lstm')
+    """
+    return f"{column}{COLUMN_SEP}{task}" if multi else column
+
+
+COLUMN_SEP = " · "
+
+
+def model_column(column: str) -> str:
+    """The model's part of a table column (see :func:`column_label`)."""
+    return column.split(COLUMN_SEP)[0]
+
+
+def skipped_tasks(suite: Suite, grammars: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
+    """(language, task, why) for each language that a task of a list of tasks cannot take
+    (transduction of a language without a function form): those runs are left out, and the
+    report says so. Empty for a single task, whose such languages are an error instead."""
+    from langlab.languages.registry import load_language
+
+    tasks = suite_tasks(suite)
+    if len(tasks) < 2:
+        return []
+    out = []
+    for lang, _ in _language_entries(suite, grammars):
+        language = load_language(lang, list(grammars))
+        for t in tasks:
+            try:
+                task_class(t.name).check_language(language)
+            except LanglabError as exc:
+                out.append((lang, t.name, str(exc)))
+    return out
+
+
 def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
-    """Every (language, model grid point, seed[, search trial]) run of the suite, in a
-    stable order."""
+    """Every (language, task, model grid point, seed[, search trial]) run of the suite, in a
+    stable order; a language a listed task cannot take is left out of that task
+    (:func:`skipped_tasks`)."""
     training = suite.training.model_dump()
+    tasks = suite_tasks(suite)
+    multi = len(tasks) > 1
+    skipped = {(lang, t) for lang, t, _ in skipped_tasks(suite, grammars)}
     jobs = []
     for lang, item in _language_entries(suite, grammars):
         split = suite.entry_split(item).describe()
-        task = suite.task.model_dump()
-        if not isinstance(item, str) and item.task_options:
-            task = {**task, "options": {**task["options"], **item.task_options}}
-        for entry in suite.models:
-            for settings in _grid(entry.settings):
-                for tr in _grid(training):
-                    for seed in suite.seeds:
-                        job = Job(key="", language=lang, model=entry.name,
-                                  column=entry.column, settings=settings, training=tr,
-                                  task=task, split=split, seed=seed, grammars=tuple(grammars),
-                                  selection=suite.selection)
-                        jobs.append(dataclasses.replace(job, key=_digest(job.describe())))
+        for task_config in tasks:
+            if (lang, task_config.name) in skipped:
+                continue
+            task = task_config.model_dump()
+            if not isinstance(item, str) and item.task_options:
+                task = {**task, "options": {**task["options"], **item.task_options}}
+            for entry in suite.models:
+                column = column_label(entry.column, task["name"], multi)
+                for settings in _grid(entry.settings):
+                    for tr in _grid(training):
+                        for seed in suite.seeds:
+                            job = Job(key="", language=lang, model=entry.name, column=column,
+                                      settings=settings, training=tr, task=task, split=split,
+                                      seed=seed, grammars=tuple(grammars),
+                                      selection=suite.selection)
+                            jobs.append(dataclasses.replace(job, key=_digest(job.describe())))
     if suite.search is not None:   # every job once per trial
         jobs = apply_search(suite.search, jobs, lambda j: _digest(j.describe()))
     return jobs + [j for iso in suite.isolate for j in _isolated(iso, jobs, grammars)]
@@ -448,7 +560,8 @@ def _isolated(iso: Isolation, jobs: list[Job], grammars: tuple[str, ...]) -> lis
                                     models=[ModelEntry(name="_")]), grammars)
     out = []
     for job in jobs:
-        if job.language not in names or (iso.models and job.column not in iso.models):
+        if job.language not in names or (iso.models and job.column not in iso.models
+                                         and model_column(job.column) not in iso.models):
             continue
         d = {"language": job.language, "model": job.model, "settings": dict(job.settings),
              "training": dict(job.training), "task": json.loads(json.dumps(job.task)),

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from langlab.errors import LanglabError
-from langlab.harness.results import GENERALIZES, Cell, summarize
+from langlab.harness.results import GENERALIZES, BinStats, Cell, summarize
 from langlab.reference import TASK, Published, published
+from langlab.tasks import task_class
 
 # Table order of the language classes; "regular" holds regular languages tagged neither
 # star-free nor non-star-free, "other" any level we do not know.
@@ -67,7 +68,10 @@ class Entry:
 
     @property
     def status(self) -> str:
-        """``ok``, ``partial`` (some runs failed or pending), ``failed`` or ``pending``."""
+        """``ok``, ``partial`` (some runs failed or pending), ``failed``, ``pending`` or
+        ``skipped`` (a task of a list of tasks that this language cannot take)."""
+        if self.expected == 0 and self.stored == 0:
+            return "skipped"
         if self.cell is None or (not self.cell.seeds and not self.cell.failed):
             return "pending"
         if not self.cell.seeds:
@@ -128,6 +132,10 @@ class Report:
     # One training run scored under each selection rule from its history (``history: all``):
     # (language, column) -> {rule: {bin: BinStats over seeds}}
     rescored: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # One language, several formulations (a list of tasks; empty for one task): the column ->
+    # task map, the (language, task, why) left out, and each transduction cell's per-token
+    # accuracy per bin (the formulations table, langlab.report.formulations)
+    formulations: dict = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -136,10 +144,15 @@ class Report:
 
 
 def _protocol(suite) -> dict:
+    from langlab.harness.suite import suite_tasks
+
     split = suite.split
+    tasks = suite_tasks(suite)
+    many = {"tasks": [{"name": t.name, "target_mode": t.target_mode, "options": dict(t.options)}
+                      for t in tasks]} if len(tasks) > 1 else {}
     return {
-        "task": suite.task.name, "target_mode": suite.task.target_mode,
-        "task_options": dict(suite.task.options),
+        **many, "task": ", ".join(t.name for t in tasks), "target_mode": tasks[0].target_mode,
+        "task_options": dict(tasks[0].options) if len(tasks) == 1 else {},
         "distribution": split.distribution, "split_seed": split.seed,
         "splits": [{"name": name, "lengths": str(b), "size": b.size}
                    for name, b in split.bins().items()],
@@ -174,7 +187,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     """Read ``suite.yaml``, ``results.sqlite`` and ``run.json`` of a run folder into a Report."""
     from langlab.harness.fingerprint import fingerprint
     from langlab.harness.store import Store
-    from langlab.harness.suite import expand, load_suite
+    from langlab.harness.suite import (column_label, expand, load_suite, skipped_tasks,
+                                       suite_tasks)
     from langlab.languages.registry import load_language
 
     run_dir = Path(run_dir)
@@ -221,7 +235,10 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         own, added = [f"test-bin{k}" for k in range(1, n + 1)], []
     cells = summarize(rows, suite.selection)
     languages = list(dict.fromkeys(j.language for j in jobs))
-    columns = list(dict.fromkeys((m.column, m.name) for m in suite.models))
+    tasks = [t.name for t in suite_tasks(suite)]
+    column_task = {column_label(m.column, t, len(tasks) > 1): t for t in tasks for m in suite.models}
+    columns = list(dict.fromkeys((column_label(m.column, t, len(tasks) > 1), m.name)
+                                 for t in tasks for m in suite.models))
     expected: dict[tuple[str, str], int] = {}
     for j in jobs:
         expected[(j.language, j.column)] = expected.get((j.language, j.column), 0) + 1
@@ -236,12 +253,12 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     for lang, col, _, _ in stale:
         stale_in[(lang, col)] = stale_in.get((lang, col), 0) + 1
     classes, entries = {}, {}
-    comparable = suite.task.name == TASK  # the published numbers are next-symbol results
     for lang in languages:
         language = load_language(lang, list(grammars))
         classes[lang] = language_class(language.level, language.tags)
         for col, model in columns:
-            ref = published(lang, model, language.tags) if comparable else None
+            # the published numbers are next-symbol results
+            ref = published(lang, model, language.tags) if column_task[col] == TASK else None
             if ref is not None and ordinal:
                 ref = as_ordinal(ref)
             entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
@@ -250,6 +267,11 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     isolated = _isolated_cells(suite, variants, iso_rows, ordinal)
     compare = _compare(suite, grammars) if suite.compare else {}
     done = sum(r["status"] == "done" for r in rows)
+    formulations = {}
+    if len(tasks) > 1:
+        formulations = {"tasks": tasks, "column_task": column_task,
+                        "skipped": skipped_tasks(suite, tuple(grammars)),
+                        "side": side_scores(rows, cells, column_task)}
     return Report(
         name=suite.name, description=suite.description.strip(), protocol=_protocol(suite),
         run_info=run_info, versions=sorted({r["version"] for r in rows if r.get("version")}),
@@ -261,7 +283,36 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
                 "pending": len(jobs) - len(rows)},
         stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
         bin_ranges=bin_ranges, isolated=isolated, compare=compare,
-        rescored=_rescored(rows, cells))
+        rescored=_rescored(rows, cells), formulations=formulations)
+
+
+def side_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> dict:
+    """(language, column) -> {bin: stats over seeds} of the second metric of each column's task
+    (``Task.side_metric``: transduction's per-token accuracy), at the selected grid point.
+
+    >>> rows = [{"language": "p", "column": "lstm · transduction", "config_id": "a",
+    ...          "status": "done",
+    ...          "metrics": {"test-1-8": {"accuracy": 0.5, "token_accuracy": 0.75}}}]
+    >>> cells = {("p", "lstm · transduction"): Cell("p", "lstm · transduction", "a",
+    ...                                             bins={"test-1-8": BinStats.of([0.5])})}
+    >>> side_scores(rows, cells, {"lstm · transduction": "transduction"})
+    {('p', 'lstm · transduction'): {'test-1-8': BinStats(max=0.75, mean=0.75, sd=0.0, n=1)}}
+    """
+    out = {}
+    for (lang, col), cell in cells.items():
+        side = task_class(column_task[col]).side_metric if col in column_task else None
+        if side is None or cell.config_id is None:
+            continue
+        chosen = [r for r in rows if r["language"] == lang and r["column"] == col
+                  and r["config_id"] == cell.config_id and r["status"] == "done"]
+        stats = {}
+        for b in cell.bins:
+            values = [r["metrics"][b][side[0]] for r in chosen
+                      if side[0] in (r["metrics"].get(b) or {})]
+            if b.startswith("test-") and values:
+                stats[b] = BinStats.of(values)
+        out[(lang, col)] = stats
+    return out
 
 
 RESCORE_RULES = ("validation-accuracy", "validation-loss", "validation-long", "test-max")

@@ -49,6 +49,14 @@ def _ranges(report: Report) -> dict[str, tuple[int, int]]:
             for s in report.protocol["splits"]}
 
 
+def score_axis(report: Report) -> str:
+    """The task's axis label; several tasks (one column per model and task): each column's
+    own headline score."""
+    if report.protocol.get("tasks"):
+        return "each task's score (%)"
+    return task_class(report.protocol["task"]).score_axis
+
+
 def length_figure(report: Report, language: str):
     """Accuracy (%) against length: mean over seeds with a ±sd band, max over seeds as
     crosses, the published numbers dashed, the training lengths shaded."""
@@ -91,7 +99,7 @@ def length_figure(report: Report, language: str):
                      for c, _ in report.columns)
     ax.set_xlabel(("string length" if per_length else "string length (points at test-bin midpoints)")
                   + "\nline: mean, band: ±sd, ×: max over seeds", fontsize=7)
-    ax.set_ylabel(task_class(report.protocol["task"]).score_axis)
+    ax.set_ylabel(score_axis(report))
     ax.set_title(f"{language}  ({report.classes[language]})", fontsize=9)
     ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
@@ -139,7 +147,7 @@ def heatmap_figure(report: Report):
     ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    title = f"max over seeds, {task_class(report.protocol['task']).score_axis}"
+    title = f"max over seeds, {score_axis(report)}"
     if any(e.reference for e in report.entries.values()):
         title += "\n(outlined: disagrees with the published number on generalization)"
     ax.set_title(title, fontsize=8)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, MEMBERS
 from langlab.report.build import Entry, Report, generalizes
+from langlab.report import formulations as formulation_section
+from langlab.report.formulations import formulations_json, formulations_md
 from langlab.report.probes import probe_md, summarize_probes
 from langlab.tasks import task_class
 
@@ -45,8 +47,8 @@ def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
             "ref_title": "", "disagree": False, "status": entry.status, "text": ""}
     cell = entry.cell
     stats = cell.bins.get(split) if cell else None
-    if entry.status in ("pending", "failed"):
-        view["text"] = "not run" if entry.status == "pending" else "failed"
+    if entry.status in ("pending", "failed", "skipped"):
+        view["text"] = "not run" if entry.status == "pending" else entry.status
     elif stats is None:
         view["text"] = DASH
     else:
@@ -93,8 +95,13 @@ def header(report: Report) -> list[tuple[str, str]]:
                                     info.get("torch") and f"torch {info['torch']}") if x)
     wall = (f"{duration(info['wall_s'])} over {len(info.get('sessions', []))} session(s)"
             if "wall_s" in info else "unknown (no run.json)")
+    task = f"{p['task']} (target mode {p['target_mode']}{opts})"
+    if p.get("tasks"):   # a list of tasks: each with its own options
+        task = "; ".join(f"{t['name']} (target mode {t['target_mode']}"
+                         + "".join(f", {k}={v}" for k, v in sorted(t["options"].items())) + ")"
+                         for t in p["tasks"]) + "; one column per model and task"
     return [
-        ("task", f"{p['task']} (target mode {p['target_mode']}{opts})"),
+        ("task", task),
         ("splits", f"{splits}; {p['distribution']} sampling, split seed {p['split_seed']}"),
         ("seeds", ", ".join(map(str, p["seeds"]))),
         ("selection", f"{p['selection']}: per language and model, the grid point with the "
@@ -116,7 +123,9 @@ SELECTION = {"validation-accuracy": "highest mean validation accuracy",
 
 
 def legend(report: Report) -> str:
-    metric = task_class(report.protocol["task"]).score_legend   # what "accuracy" means
+    names = [t["name"] for t in report.protocol.get("tasks", [])] or [report.protocol["task"]]
+    metric = "; ".join((f"{n}: " if len(names) > 1 else "") + task_class(n).score_legend
+                       for n in names)   # what "accuracy" means, per task
     text = f"Each cell: the maximum over seeds in bold and, smaller, mean ± sd — {metric}. "
     if any(e.reference for e in report.entries.values()):
         text += (f"Published numbers stand beside ours (pub.: tabulated; claim: the paper's "
@@ -156,6 +165,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
                      for col, _ in report.columns for b in report.bins]
             lines.append(f"| `{_md_escape(lang)}` | " + " | ".join(cells) + " |")
         lines.append("")
+    lines += formulations_md(report)
     if plots:
         by_lang = plots["languages"]
         lines += ["## Plots", "", f"![heatmap]({plots['heatmap']['svg']})", ""]
@@ -427,6 +437,8 @@ def results_json(report: Report) -> str:
            "columns": [{"column": c, "model": m} for c, m in report.columns],
            "classes": [{"class": c, "languages": ls} for c, ls in report.groups()],
            "cells": cells, "data_notes": report.data_notes}
+    if report.formulations:  # absent for one task
+        doc["formulations"] = formulations_json(report)
     if report.bin_ranges:  # absent for one split shared by every language
         doc["bin_ranges"] = report.bin_ranges
     if report.rescored:
@@ -476,4 +488,18 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
     return env.get_template("index.html.j2").render(
         report=report, header=header(report), legend=legend(report), groups=groups,
         bins=[b.removeprefix("test-") for b in report.bins], plots=embedded,
-        failures=failures, sources=sources(report), disagree_mark=DISAGREE)
+        failures=failures, sources=sources(report), disagree_mark=DISAGREE,
+        formulations=_html_formulations(report))
+
+
+def _html_formulations(report: Report) -> dict | None:
+    """The formulations table for the page (one language, several tasks); None for one task."""
+    f = formulation_section
+    if not report.formulations:
+        return None
+    tasks = report.formulations["tasks"]
+    return {"legend": f.legend(report), "tasks": [f.metric_label(t) for t in tasks],
+            "rows": [(r["language"], r["model"],
+                      [r["scores"][t][b]["text"] for t in tasks for b in report.bins])
+                     for r in f.formulation_rows(report)],
+            "skipped": report.formulations["skipped"]}

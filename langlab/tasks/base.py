@@ -65,6 +65,10 @@ class Task:
     # What a report says about the score: the legend's "what the number means" and the axis.
     score_legend: ClassVar[str] = "accuracy, percent"
     score_axis: ClassVar[str] = "accuracy (%)"
+    # The score's short name where tasks stand side by side (one language, several
+    # formulations), and a second metric shown beside it there: (metric, its name) or None.
+    score_name: ClassVar[str] = "accuracy"
+    side_metric: ClassVar[tuple[str, str] | None] = None
 
     # ------------------------------------------------------------------ options
     @classmethod

@@ -38,6 +38,7 @@ class NextSymbolTask(Task):
     metrics = ("accuracy", "position_accuracy", "n")
     score_legend = "percent of test strings whose every position is correct"
     score_axis = "strings fully correct (%)"
+    score_name = "string accuracy"
 
     @classmethod
     def check_values(cls, options: dict[str, Any]) -> None:

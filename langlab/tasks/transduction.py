@@ -43,6 +43,8 @@ class TransductionTask(Task):
     metrics = ("accuracy", "token_accuracy", "che_score", "n")
     score_legend = "percent of test inputs whose whole output f(x) is correct"
     score_axis = "outputs fully correct (%)"
+    score_name = "sequence accuracy"
+    side_metric = ("token_accuracy", "per-token accuracy")
 
     @classmethod
     def check_language(cls, lang: Language) -> None:

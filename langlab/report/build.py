@@ -229,7 +229,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     if ordinal:
         for r in rows + iso_rows:
             ranges = ordinal_bins(r)
-            if r["key"] in keys:
+            if r["key"] in keys and ranges:   # a failed run has no bins
                 bin_ranges.setdefault(r["language"], ranges)
         n = max((len(v) for v in bin_ranges.values()), default=0)
         own, added = [f"test-bin{k}" for k in range(1, n + 1)], []

@@ -104,6 +104,8 @@ def test_test_max_scores_every_bin_at_every_checkpoint_and_keeps_each_bins_best(
         assert set(tests) <= set(h) and "validation" not in h   # only what the rule needs
     for t in tests:
         assert row["metrics"][t]["accuracy"] == max(h[t]["accuracy"] for h in row["history"])
+        assert "by_length" in row["metrics"][t]               # the bin's full metrics
+        assert all("by_length" not in h[t] for h in row["history"])  # the history: numbers
         step = row["metrics"][t]["selected_step"]
         assert any(h["step"] == step for h in row["history"])
     assert rescore(row, "test-max") == {t: row["metrics"][t]["accuracy"] for t in tests}

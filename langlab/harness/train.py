@@ -29,6 +29,9 @@ class TrainOutcome:
     best_step: int = 0
     best_validation: dict = field(default_factory=dict)
     history: list = field(default_factory=list)
+    # per split: its full metrics at its own best checkpoint (accuracy; the first of equals),
+    # with ``selected_step``: what ``test-max`` reports for each test bin
+    split_best: dict = field(default_factory=dict)
 
 
 def resolve_device(name: str) -> str:
@@ -64,6 +67,12 @@ def _better(new: dict, old: dict | None, rule: str) -> bool:
         return new["loss"] < old["loss"]
     # accuracy first; among equal accuracies, the lower loss
     return (new["accuracy"], -new["loss"]) > (old["accuracy"], -old["loss"])
+
+
+def history_entry(metrics: dict) -> dict:
+    """What the history keeps of one split's checkpoint metrics: the numbers, not the per-length
+    and per-edit tallies (the run's final metrics keep those)."""
+    return {k: v for k, v in metrics.items() if not isinstance(v, dict)}
 
 
 def rule_splits(rule: str, names: list[str]) -> list[str]:
@@ -141,7 +150,11 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
         nonlocal best_state, best, stale
         scores = {name: validate(model, head, task, held[name], cfg["eval_batch_size"])
                   for name in scored}
-        out.history.append({"step": out.steps, "epoch": epoch, **scores})
+        out.history.append({"step": out.steps, "epoch": epoch,
+                            **{n: history_entry(m) for n, m in scores.items()}})
+        for n, m in scores.items():
+            if n not in out.split_best or m["accuracy"] > out.split_best[n]["accuracy"]:
+                out.split_best[n] = {**m, "selected_step": out.steps}
         metrics = rule_score(scores, rule)
         if _better(metrics, best, rule):
             best, stale = metrics, 0
@@ -243,8 +256,7 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
             metrics["validation"]["loss"] = outcome.best_validation["loss"]
         if rule == "test-max":  # each test bin at its own best checkpoint, as the paper's code
             for name in from_history:
-                best = max(outcome.history, key=lambda h: (h[name]["accuracy"], -h["step"]))
-                metrics[name] = {**best[name], "selected_step": best["step"]}
+                metrics[name] = outcome.split_best[name]
         timings["eval_s"] = time.monotonic() - t2
         row.update(status="done", metrics=metrics, steps=outcome.steps, best_step=outcome.best_step,
                    history=outcome.history,

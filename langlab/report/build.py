@@ -383,7 +383,11 @@ def _isolated_cells(suite, variants: dict, iso_rows: list[dict], ordinal: bool) 
     out: dict[tuple[str, str], list] = {}
     own = suite_languages(suite) if suite.isolate else []
     for iso in suite.isolate:
-        mine = [j for j in variants.values() if j.variant == iso.label]
+        # two isolations may change the same setting of different cells: match the cells too
+        names = set(resolve_languages_of(iso.languages))
+        mine = [j for j in variants.values() if j.variant == iso.label
+                and (not iso.models or j.column in iso.models)
+                and (j.language in names or set(iso.set) & {"language"})]
         pairs = {}
         for j in mine:
             pairs.setdefault((j.language, j.column), []).append(j.key)
@@ -394,6 +398,13 @@ def _isolated_cells(suite, variants: dict, iso_rows: list[dict], ordinal: bool) 
                 (n for n in iso.languages if n in own), lang)
             out.setdefault((home, col), []).append((iso, cell))
     return out
+
+
+def resolve_languages_of(items: list[str]) -> list[str]:
+    """The languages a list of names and tags names."""
+    from langlab.harness.suite import ModelEntry, Suite, resolve_languages
+
+    return resolve_languages(Suite(name="_", languages=items, models=[ModelEntry(name="_")]))
 
 
 def suite_languages(suite) -> list[str]:

@@ -103,7 +103,8 @@ def test_committed_runs_reproduce(folder, tmp_path):
         if files and not Path(files).is_dir():  # a peer's data, absent on this machine
             skipped.append(files)
             continue
-        new = run_one(job, str(tmp_path / "cache"), job.selection)
+        # the same torch threads as the stored run: a float sum depends on how it is split
+        new = run_one(job, str(tmp_path / "cache"), job.selection, threads=row.get("threads") or 1)
         assert new["status"] == "done", f"{what}: rerun failed: {new.get('error')}"
         # JSON round trip: the store keeps floats as JSON, so compare what would be stored
         new_metrics = json.loads(json.dumps(new["metrics"], sort_keys=True))

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_languages_bhattamishra_data import FOLDERS
 from typer.testing import CliRunner
 
 import langlab
@@ -366,14 +367,7 @@ def test_data_import_errors_are_one_line(tmp_path):
 
 
 # ----------------------------------------------------------------- the peers' data
-BHATTAMISHRA = {   # tests/test_languages_bhattamishra_data.py FOLDERS
-    "AAStar": "aa-star", "AAStarBBStar": "aa*bb*cc*dd*ee*", "ABABStar": "abab-star",
-    "Boolean-3": "boolean-3", "Boolean-5": "boolean-5", "Concatv1": "{a,b}*d{b,c}*",
-    "Counter-2": "anbn", "Counter-3": "anbncn", "Counter-4": "anbncndn",
-    "D_2": "d-2", "D_3": "d-3", "D_4": "d-4", "D_12": "d-12", "Dyck-1": "dyck-1",
-    "Parity": "parity", "Shuffle-2": "shuffle-2", "Shuffle-4": "shuffle-4",
-    "Shuffle-6": "shuffle-6", **{f"Tomita-{i}": f"tomita-{i}" for i in range(1, 8)},
-}
+BHATTAMISHRA = FOLDERS   # folder -> langlab name, one table for both test files
 
 
 def _wrong(ds) -> list[str]:

@@ -71,7 +71,8 @@ def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
 def header(report: Report) -> list[tuple[str, str]]:
     """(label, text) lines of the protocol header, in order."""
     p, info = report.protocol, report.run_info
-    splits = ", ".join(f"{s['name'].split('-')[0]} {s['lengths']} ×{s['size']}"
+    splits = ", ".join(f"{'test' if s['name'].startswith('test-') else s['name']} "
+                       f"{s['lengths']} ×{s['size']}"
                        for s in p["splits"])
     opts = "".join(f", {k}={v}" for k, v in sorted(p["task_options"].items()))
     tr = p["training"]
@@ -102,11 +103,11 @@ def header(report: Report) -> list[tuple[str, str]]:
                          for t in p["tasks"]) + "; one column per model and task"
     return [
         ("task", task),
-        ("splits", f"{splits}; {p['distribution']} sampling, split seed {p['split_seed']}"),
+        ("splits", f"{splits}; {p['distribution']} sampling, split seed {p['split_seed']}"
+                   + ("; languages with their own split (the paper's files) use their own "
+                      "bins, see Bins" if report.bin_ranges else "")),
         ("seeds", ", ".join(map(str, p["seeds"]))),
-        ("selection", f"{p['selection']}: per language and model, the grid point with the "
-                      f"{SELECTION.get(p['selection'], 'best validation score')} over seeds "
-                      "(never a test bin)"),
+        ("selection", selection_text(p["selection"])),
         ("training", training),
         ("models", models),
         ("runs", f"{c['done']} done, {c['failed']} failed, {c['pending']} pending of {c['total']}"
@@ -119,7 +120,18 @@ def header(report: Report) -> list[tuple[str, str]]:
 
 
 SELECTION = {"validation-accuracy": "highest mean validation accuracy",
-             "validation-loss": "lowest mean validation loss"}
+             "validation-loss": "lowest mean validation loss",
+             "validation-long": "highest mean validation-long accuracy"}
+
+
+def selection_text(rule: str) -> str:
+    """The header's selection line: what the rule picks, and whether it looks at test."""
+    if rule == "test-max":
+        return ("test-max: each test bin's best checkpoint, then the best seed, as the 2020 "
+                "paper's code did. It SELECTS ON TEST and is offered only to compare with papers")
+    where = "held-out validation-long bin" if rule == "validation-long" else "never a test bin"
+    return (f"{rule}: per language and model, the grid point with the "
+            f"{SELECTION.get(rule, 'best validation score')} over seeds ({where})")
 
 
 def legend(report: Report) -> str:

@@ -220,6 +220,21 @@ def test_report_of_per_language_bins_is_ordinal_and_compares_protocols(tmp_path,
     md = (report_dir / "table.md").read_text()
     assert "## Protocol comparison" in md and "## Isolating runs" in md
     assert "| `dyck-1` | 2-8 | 10-14 |" in md
+    page = (report_dir / "index.html").read_text()
+    for title in ("Bins (lengths", "Protocol comparison", "Isolating runs"):
+        assert f"<h2>{title}" in page
+    assert "<td>dyck-1</td><td>2-8</td><td>10-14</td>" in page
+
+
+def test_markdown_sections_become_page_sections():
+    from langlab.report.render import md_sections_html
+
+    lines = ["## T", "", "Some `code` text.", "", "| a | b |", "|---|---:|", "| `x` | 1 |",
+             "", "## U", "| c |", "|---|"]
+    assert md_sections_html(lines) == [
+        {"title": "T", "parts": [{"kind": "p", "text": "Some code text."},
+                                 {"kind": "table", "rows": [["a", "b"], ["x", "1"]]}]},
+        {"title": "U", "parts": [{"kind": "table", "rows": [["c"]]}]}]
 
 
 def test_report_shows_one_run_under_every_rule(tmp_path):

@@ -501,7 +501,32 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
         report=report, header=header(report), legend=legend(report), groups=groups,
         bins=[b.removeprefix("test-") for b in report.bins], plots=embedded,
         failures=failures, sources=sources(report), disagree_mark=DISAGREE,
-        formulations=_html_formulations(report))
+        formulations=_html_formulations(report),
+        sections=md_sections_html(_md_bin_ranges(report) + _md_comparison(report)
+                                  + _md_isolated(report) + _md_rescored(report)))
+
+
+def md_sections_html(lines: list[str]) -> list[dict]:
+    """The report's own markdown sections (a ``## title``, paragraphs, pipe tables) as
+    ``{title, parts}`` for the page: each part a paragraph's text or a table's rows of cells,
+    inline code kept as text. Only what these renderers write is understood."""
+    sections: list[dict] = []
+    for line in lines:
+        if line.startswith("## "):
+            sections.append({"title": line[3:], "parts": []})
+        elif not line.strip() or not sections:
+            continue
+        elif line.startswith("|"):
+            cells = [c.strip().replace("`", "") for c in line.strip().strip("|").split("|")]
+            if set("".join(cells)) <= set("-: "):
+                continue   # the markdown header rule
+            parts = sections[-1]["parts"]
+            if not parts or parts[-1]["kind"] != "table":
+                parts.append({"kind": "table", "rows": []})
+            parts[-1]["rows"].append(cells)
+        else:
+            sections[-1]["parts"].append({"kind": "p", "text": line.replace("`", "")})
+    return sections
 
 
 def _html_formulations(report: Report) -> dict | None:

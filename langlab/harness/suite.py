@@ -263,6 +263,9 @@ class Job:
     grammars: tuple[str, ...] = ()
     selection: str = "validation-accuracy"
     variant: str = ""  # an isolating run: the Isolation's label ("" for the suite's own runs)
+    # an isolating run: (index of its Isolation in the suite, the language of the cell it
+    # explains). Not part of the key: which runs an entry made, for the report.
+    origin: tuple[int, str] | None = None
 
     @property
     def config_id(self) -> str:
@@ -432,7 +435,17 @@ def with_overrides(suite: Suite, overrides: list[tuple[str, Any]]) -> Suite:
 def resolve_languages(suite: Suite, grammars: tuple[str, ...] = ()) -> list[str]:
     """Names (or paths) of the suite's languages; a tag expands to every language carrying it."""
 
-    return list(dict.fromkeys(n for n, _ in _language_entries(suite, grammars)))
+    return language_names(suite.languages, grammars)
+
+
+def language_names(items: Iterable[str | LanguageEntry], grammars: tuple[str, ...] = ()
+                   ) -> list[str]:
+    """The languages a list of suite entries (names, files, tags) names, in order."""
+    from langlab.languages.registry import list_languages
+
+    names = list_languages(list(grammars))
+    return list(dict.fromkeys(n for item in items
+                              for n in _expand(_entry_name(item), names, grammars)))
 
 
 def _entry_name(item: str | LanguageEntry) -> str:
@@ -549,15 +562,17 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
                             jobs.append(dataclasses.replace(job, key=_digest(job.describe())))
     if suite.search is not None:   # every job once per trial
         jobs = apply_search(suite.search, jobs, lambda j: _digest(j.describe()))
-    return jobs + [j for iso in suite.isolate for j in _isolated(iso, jobs, grammars)]
+    return jobs + [j for i, iso in enumerate(suite.isolate)
+                   for j in _isolated(i, iso, jobs, grammars)]
 
 
-def _isolated(iso: Isolation, jobs: list[Job], grammars: tuple[str, ...]) -> list[Job]:
-    """The isolating runs of ``iso``: each matching job of the suite with ``iso.set`` applied."""
+def _isolated(index: int, iso: Isolation, jobs: list[Job], grammars: tuple[str, ...]
+              ) -> list[Job]:
+    """The isolating runs of ``iso`` (the suite's ``index``-th): each matching job of the suite
+    with ``iso.set`` applied."""
     from langlab.data import SplitSpec
 
-    names = resolve_languages(Suite(name="_", languages=iso.languages,
-                                    models=[ModelEntry(name="_")]), grammars)
+    names = language_names(iso.languages, grammars)
     out = []
     for job in jobs:
         if job.language not in names or (iso.models and job.column not in iso.models
@@ -580,6 +595,6 @@ def _isolated(iso: Isolation, jobs: list[Job], grammars: tuple[str, ...]) -> lis
         new = Job(key="", language=d["language"], model=d["model"], column=job.column,
                   settings=d["settings"], training=training, task=task, split=split,
                   seed=job.seed, grammars=job.grammars, selection=d["selection"],
-                  variant=iso.label)
+                  variant=iso.label, origin=(index, job.language))
         out.append(dataclasses.replace(new, key=_digest(new.describe())))
     return out

@@ -241,10 +241,8 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
         row["n_params"] = model.num_parameters() + sum(p.numel() for p in head.parameters())
         t1 = time.monotonic()
         held = {n: s for n, s in ds.splits.items() if n != "train"}
-        outcome = train(model, head, task, ds.splits["train"],
-                        held if rule in ("validation-long", "test-max")
-                        or job.training.get("history") == "all" else held["validation"],
-                        job.training, job.seed, rule)
+        outcome = train(model, head, task, ds.splits["train"], held, job.training, job.seed,
+                        rule)
         timings["train_s"] = time.monotonic() - t1
         t2 = time.monotonic()
         # Every held-out split; the training split is not re-scored (it costs as much as an epoch).

@@ -109,9 +109,10 @@ class Dyck(ScanLanguage):
         return {"uniform": self.sample, "paper": self._paper.sample_length}
 
     def _stacks(self, toks: Sequence[str]):
-        """Yield the stack top after each prefix (None: empty), stopping at a dead prefix."""
+        """Yield (depth, top) of the stack after each prefix (top None: empty), stopping at a
+        dead prefix."""
         stack: list[int] = []
-        yield None
+        yield 0, None
         for t in toks:
             if t in self._open:
                 stack.append(self._open[t])
@@ -119,22 +120,15 @@ class Dyck(ScanLanguage):
                 stack.pop()
             else:
                 return
-            yield stack[-1] if stack else None
+            yield len(stack), (stack[-1] if stack else None)
 
     trace_targets = ("depth", "top")
 
     def _trace(self, toks: Tokens) -> dict[str, list]:
         """Stack depth and top (pair index, -1 when empty) after every prefix."""
-        depth, top, stack = [0], [-1], []
-        for t in toks:
-            if t in self._open:
-                stack.append(self._open[t])
-            elif stack and stack[-1] == self._close[t]:
-                stack.pop()
-            else:
-                break
-            depth.append(len(stack))
-            top.append(stack[-1] if stack else -1)
+        states = list(self._stacks(toks))
+        depth = [d for d, _ in states]
+        top = [-1 if t is None else t for _, t in states]
         return {"depth": self._pad_dead(depth, len(toks)), "top": self._pad_dead(top, len(toks))}
 
     def accepts(self, s: Sequence[str] | str) -> bool:
@@ -148,7 +142,7 @@ class Dyck(ScanLanguage):
 
     def next_symbols_all(self, s: Sequence[str] | str) -> list[frozenset[str]]:
         toks = self.tokenize(s)
-        out = [self._sets[top] for top in self._stacks(toks)]
+        out = [self._sets[top] for _, top in self._stacks(toks)]
         return out + [frozenset()] * (len(toks) + 1 - len(out))
 
 

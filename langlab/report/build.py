@@ -264,7 +264,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
             entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
                                          expected.get((lang, col), 0), stored.get((lang, col), 0),
                                          ref, stale_in.get((lang, col), 0))
-    isolated = _isolated_cells(suite, variants, iso_rows, ordinal)
+    isolated = _isolated_cells(suite, variants, iso_rows)
     compare = _compare(suite, grammars) if suite.compare else {}
     done = sum(r["status"] == "done" for r in rows)
     formulations = {}
@@ -377,40 +377,21 @@ def as_ordinal(ref: Published) -> Published:
     return replace(ref, values=values)
 
 
-def _isolated_cells(suite, variants: dict, iso_rows: list[dict], ordinal: bool) -> dict:
-    """(language, column) -> [(Isolation, Cell or None)] for the suite's isolating runs; the
-    cell of an isolation that changes the language stays under the language it explains."""
+def _isolated_cells(suite, variants: dict, iso_rows: list[dict]) -> dict:
+    """(language, column) -> [(Isolation, Cell or None)] for the suite's isolating runs, each
+    under the cell it explains (also when the isolation changes the language)."""
     out: dict[tuple[str, str], list] = {}
-    own = suite_languages(suite) if suite.isolate else []
-    for iso in suite.isolate:
-        # two isolations may change the same setting of different cells: match the cells too
-        names = set(resolve_languages_of(iso.languages))
-        mine = [j for j in variants.values() if j.variant == iso.label
-                and (not iso.models or j.column in iso.models)
-                and (j.language in names or set(iso.set) & {"language"})]
-        pairs = {}
-        for j in mine:
-            pairs.setdefault((j.language, j.column), []).append(j.key)
-        for (lang, col), ks in pairs.items():
+    for i, iso in enumerate(suite.isolate):
+        pairs: dict[tuple[str, str, str], list[str]] = {}   # (language, home, column) -> keys
+        for j in variants.values():
+            if j.origin[0] == i:
+                pairs.setdefault((j.language, j.origin[1], j.column), []).append(j.key)
+        for (lang, home, col), ks in pairs.items():
             rows = [r for r in iso_rows if r["key"] in ks]   # already ordinal when ordinal
-            cell = summarize(rows, mine[0].selection).get((lang, col)) if rows else None
-            home = lang if lang in own else next(
-                (n for n in iso.languages if n in own), lang)
+            selection = variants[ks[0]].selection
+            cell = summarize(rows, selection).get((lang, col)) if rows else None
             out.setdefault((home, col), []).append((iso, cell))
     return out
-
-
-def resolve_languages_of(items: list[str]) -> list[str]:
-    """The languages a list of names and tags names."""
-    from langlab.harness.suite import ModelEntry, Suite, resolve_languages
-
-    return resolve_languages(Suite(name="_", languages=items, models=[ModelEntry(name="_")]))
-
-
-def suite_languages(suite) -> list[str]:
-    from langlab.harness.suite import resolve_languages
-
-    return resolve_languages(suite)
 
 
 def _compare(suite, grammars) -> dict:

@@ -360,3 +360,25 @@ def test_onehot_input_feeds_the_recurrent_layer_the_token_vectors():
     explicit = build_model("lstm", vocab_size=VOCAB, hidden=8, input="embedding")
     assert all(torch.equal(a, b) for a, b in zip(default.state_dict().values(),
                                                  explicit.state_dict().values()))
+
+
+@pytest.mark.parametrize("controller", ["rnn", "lstm"])
+def test_a_stack_deeper_than_the_input_changes_no_number(controller):
+    """T steps push at most T values, so the Stack-RNN cuts its stack to min(stack_depth, T)
+    rows: outputs and gradients are bit-identical for every depth >= T, and a shallower stack
+    (which loses pushed values) differs."""
+    def run(depth):
+        torch.manual_seed(0)
+        model = build_model("stack-rnn", vocab_size=VOCAB, hidden=8, stack_depth=depth,
+                            stack_width=3, controller=controller)
+        tokens = torch.randint(1, VOCAB, (3, 12), generator=torch.Generator().manual_seed(1))
+        out = model(tokens, torch.tensor([12, 9, 5]))
+        out.pow(2).sum().backward()
+        return out.detach(), [p.grad.clone() for p in model.parameters()]
+
+    ref_out, ref_grads = run(12)
+    for depth in (13, 40, 512):
+        out, grads = run(depth)
+        assert torch.equal(out, ref_out)
+        assert all(torch.equal(a, b) for a, b in zip(grads, ref_grads))
+    assert not torch.equal(run(2)[0], ref_out)

@@ -284,6 +284,39 @@ def test_table2_rows_name_registered_tasks_and_say_they_are_unverified():
 
     rows = table2()
     assert {r.language for r in rows} <= set(langlab.list_languages())
-    assert len(rows) == 6 and not any(r.verified for r in rows)
+    assert len(rows) == 15 and not any(r.verified for r in rows)
+    assert {r.language for r in rows} == {n for n in langlab.list_languages() if n.startswith("che/")}
     assert published("che/duplicate-string", "tape-rnn") == 100.0
-    assert published("che/bucket-sort", "lstm") is None
+    assert published("che/bucket-sort", "lstm") == 99.3
+    assert published("che/parity-check", "gru") is None
+
+
+def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
+    """On the committed CHE report: each cell is the max over seeds of CHE's score (the mean of
+    per-length token accuracy over every test length, recomputed here from the stored rows),
+    beside Table 2's number, and the agreement line counts the cells that agree on >= 90%."""
+    import sqlite3
+
+    from langlab.reference.deletang2023 import published
+    from langlab.report.build import gather
+    from langlab.report.che import agreement, che_md, che_rows
+
+    report = gather("reports/deletang2023")
+    rows = che_rows(report)
+    assert rows and {r["language"] for r in rows} <= set(report.languages)
+    db = sqlite3.connect("reports/deletang2023/results.sqlite")
+    stored = {}
+    for lang, col, metrics in db.execute("select language, column, metrics from runs where status='done'"):
+        for name, m in json.loads(metrics).items():
+            if name.startswith("test-"):
+                stored.setdefault((lang, col), []).append(m["che_score"])
+    n_agree = 0
+    for r in rows:
+        for c in r["cells"]:
+            assert c["ours"] == round(100 * max(stored[(r["language"], c["column"])]), 1)
+            model = dict(report.columns)[c["column"]]
+            assert c["published"] == published(r["language"], model)
+            n_agree += (c["ours"] >= 90) == (c["published"] >= 90)
+    assert agreement(rows) == (n_agree, sum(len(r["cells"]) for r in rows))
+    text = "\n".join(che_md(report))
+    assert f"Agreement on \"solves\": {n_agree} of {agreement(rows)[1]} cells" in text

@@ -77,7 +77,10 @@ class StackRNNEncoder(Encoder):
         pre = self.input_proj(self.embed(tokens))  # (B, T, G*H)
         h = pre.new_zeros(B, c.hidden)  # (B, H)
         cell = pre.new_zeros(B, c.hidden)  # LSTM cell state, unused by the tanh controller
-        stack = pre.new_zeros(B, c.stack_depth, c.stack_width)  # (B, depth, W), index 0 is the top
+        # T steps push at most T values, so cells below depth T stay zero: the stack is cut to
+        # min(stack_depth, T) rows, which changes no number and saves work on short inputs.
+        depth = min(c.stack_depth, max(T, 1))
+        stack = pre.new_zeros(B, depth, c.stack_width)  # (B, depth, W), index 0 is the top
         empty = pre.new_zeros(B, 1, c.stack_width)
         outputs = []
         # unbind, not pre[:, t]: each indexing would cost a full-size zero gradient in backward.

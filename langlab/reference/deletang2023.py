@@ -4,14 +4,15 @@ score per task and architecture, in percent: per-token accuracy averaged over th
 positional encodings). It is our ``che_score`` metric of the ``transduction`` task, not its
 ``accuracy`` (whole outputs right).
 
-Each row says whether it was checked against the paper's own table (``status``): the rows
-held here are the six the issue found reprinted in later work, **unverified**, because this
-session could not read the paper's table; the other nine tasks have no row until someone
-transcribes them from the paper.
+Each row says whether it was checked against the paper's own table (``status``). All 15 are
+**unverified**: six are the rows issue 14 found reprinted in later work; the other nine were
+transcribed without a copy of the paper at hand (the six reprinted rows agree with that
+transcription digit for digit). Whoever reads the paper's Table 2 should check them and set
+``status`` to ``verified``.
 
 >>> rows = table2()
 >>> len(rows), rows[0].task, rows[0].scores["tape-rnn"], rows[0].verified
-(6, 'modular-arithmetic', 100.0, False)
+(15, 'even-pairs', 100.0, False)
 >>> solved("che/parity-check", "transformer")
 False
 """

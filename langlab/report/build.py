@@ -136,6 +136,10 @@ class Report:
     # task map, the (language, task, why) left out, and each transduction cell's per-token
     # accuracy per bin (the formulations table, langlab.report.formulations)
     formulations: dict = field(default_factory=dict)
+    # CHE's score (per-token accuracy averaged over the test lengths) of every transduction
+    # cell at its selected grid point: (language, column) -> BinStats over seeds (the CHE
+    # section, langlab.report.che)
+    che: dict = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -283,7 +287,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
                 "pending": len(jobs) - len(rows)},
         stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
         bin_ranges=bin_ranges, isolated=isolated, compare=compare,
-        rescored=_rescored(rows, cells), formulations=formulations)
+        rescored=_rescored(rows, cells), formulations=formulations,
+        che=che_scores(rows, cells, column_task))
 
 
 def side_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> dict:
@@ -312,6 +317,38 @@ def side_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> d
             if b.startswith("test-") and values:
                 stats[b] = BinStats.of(values)
         out[(lang, col)] = stats
+    return out
+
+
+def che_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> dict:
+    """(language, column) -> BinStats over seeds of CHE's score over all of a run's test
+    lengths: the mean over lengths of per-token accuracy, each length weighing the same, so a
+    run's bins combine weighted by how many lengths each holds. Transduction columns only.
+
+    >>> rows = [{"language": "p", "column": "c", "config_id": "a", "status": "done",
+    ...          "metrics": {"test-5-6": {"che_score": 0.5, "by_length": {"5": [0, 1], "6": [1, 1]}},
+    ...                      "test-7-7": {"che_score": 1.0, "by_length": {"7": [1, 1]}},
+    ...                      "validation": {"che_score": 0.0, "by_length": {"1": [0, 1]}}}}]
+    >>> cells = {("p", "c"): Cell("p", "c", "a")}
+    >>> che_scores(rows, cells, {"c": "transduction"})[("p", "c")].max
+    0.6666666666666666
+    """
+    out = {}
+    for (lang, col), cell in cells.items():
+        if column_task.get(col) != "transduction" or cell.config_id is None:
+            continue
+        values = []
+        for r in rows:
+            if (r["language"], r["column"]) != (lang, col) or r["status"] != "done" \
+                    or r["config_id"] != cell.config_id:
+                continue
+            parts = [(m["che_score"], len(m.get("by_length") or {}))
+                     for b, m in r["metrics"].items() if b.startswith("test-") and "che_score" in m]
+            weight = sum(n for _, n in parts)
+            if weight:
+                values.append(sum(score * n for score, n in parts) / weight)
+        if values:
+            out[(lang, col)] = BinStats.of(values)
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, MEMBERS
 from langlab.report.build import Entry, Report, generalizes
+from langlab.report.che import che_json, che_md
 from langlab.report import formulations as formulation_section
 from langlab.report.formulations import formulations_json, formulations_md
 from langlab.report.probes import probe_md, summarize_probes
@@ -178,6 +179,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
             lines.append(f"| `{_md_escape(lang)}` | " + " | ".join(cells) + " |")
         lines.append("")
     lines += formulations_md(report)
+    lines += che_md(report)
     if plots:
         by_lang = plots["languages"]
         lines += ["## Plots", "", f"![heatmap]({plots['heatmap']['svg']})", ""]
@@ -451,6 +453,9 @@ def results_json(report: Report) -> str:
            "cells": cells, "data_notes": report.data_notes}
     if report.formulations:  # absent for one task
         doc["formulations"] = formulations_json(report)
+    che = che_json(report)
+    if che:  # absent unless a transduction language has a row of CHE's Table 2
+        doc["che_table2"] = che
     if report.bin_ranges:  # absent for one split shared by every language
         doc["bin_ranges"] = report.bin_ranges
     if report.rescored:
@@ -502,7 +507,7 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
         bins=[b.removeprefix("test-") for b in report.bins], plots=embedded,
         failures=failures, sources=sources(report), disagree_mark=DISAGREE,
         formulations=_html_formulations(report),
-        sections=md_sections_html(_md_bin_ranges(report) + _md_comparison(report)
+        sections=md_sections_html(che_md(report) + _md_bin_ranges(report) + _md_comparison(report)
                                   + _md_isolated(report) + _md_rescored(report)))
 
 

@@ -1,0 +1,92 @@
+"""CHE's score beside Delétang et al. 2023, Table 2: the section a transduction report gets
+when its languages have Table 2 rows (``langlab.reference.deletang2023``).
+
+Our headline for transduction is whole-output accuracy; CHE's Table 2 reports per-token
+accuracy averaged over the test lengths (``che_score``), the maximum over seeds. This section
+shows that score, ours / published, for every cell whose language has a row and whose model is
+one of CHE's five, marks with ⚠ each cell where the two sides disagree on "solves" (≥ 90%),
+and counts the agreements. A Transformer column is compared with Table 2's Transformer (the
+best of CHE's positional encodings), whatever its own encoding.
+"""
+
+from __future__ import annotations
+
+from langlab.reference.deletang2023 import MODELS, SOLVED, published, table2
+from langlab.report.build import Report
+
+DISAGREE = "⚠"
+TITLE = "CHE's score beside Delétang et al. 2023, Table 2"
+
+
+def che_rows(report: Report) -> list[dict]:
+    """One row per language with a Table 2 row: its cells, in the report's column order, each
+    ``{"column", "ours" (max over seeds, percent), "mean", "published", "agree"}``; a cell
+    without a stored score has ``ours`` None."""
+    chomsky = {r.language: r.chomsky for r in table2()}
+    out = []
+    for lang in report.languages:
+        if lang not in chomsky:
+            continue
+        cells = []
+        for col, model in report.columns:
+            ref = published(lang, model) if model in MODELS else None
+            stats = report.che.get((lang, col))
+            if ref is None or (stats is None and (lang, col) not in report.entries):
+                continue
+            ours = None if stats is None else round(100 * stats.max, 1)
+            cells.append({"column": col, "ours": ours,
+                          "mean": None if stats is None else round(100 * stats.mean, 1),
+                          "published": ref,
+                          "agree": None if ours is None else (ours >= SOLVED) == (ref >= SOLVED)})
+        if cells:
+            out.append({"language": lang, "chomsky": chomsky[lang], "cells": cells})
+    return out
+
+
+def agreement(rows: list[dict]) -> tuple[int, int]:
+    """(cells that agree on "solves", cells compared)."""
+    judged = [c["agree"] for r in rows for c in r["cells"] if c["agree"] is not None]
+    return sum(judged), len(judged)
+
+
+def che_md(report: Report) -> list[str]:
+    """The markdown section; empty when no language has a Table 2 row."""
+    rows = che_rows(report) if report.che else []
+    if not rows:
+        return []
+    columns = list(dict.fromkeys(c["column"] for r in rows for c in r["cells"]))
+    agree, total = agreement(rows)
+    out = [f"## {TITLE}", "",
+           "CHE's score: per-token accuracy averaged over the test lengths, each length weighing "
+           "the same, max over seeds (ours) / Table 2 (published; the maximum over 10 seeds and 3 "
+           "learning rates, the Transformer the best of its positional encodings). "
+           f"{DISAGREE} marks a cell where the two disagree on \"solves\" (≥ {SOLVED:.0f}%). "
+           "The published rows are unverified transcriptions "
+           "(`langlab/reference/deletang2023_table2.csv` says where each comes from).", "",
+           f"Agreement on \"solves\": {agree} of {total} cells"
+           + (f" ({100 * agree / total:.0f}%)." if total else "."), "",
+           "| task (CHE's class) | " + " | ".join(columns) + " |",
+           "|---|" + "---:|" * len(columns)]
+    for r in rows:
+        by_col = {c["column"]: c for c in r["cells"]}
+        texts = []
+        for col in columns:
+            c = by_col.get(col)
+            if c is None:
+                texts.append("—")
+                continue
+            ours = "—" if c["ours"] is None else f"{c['ours']:.1f}"
+            mark = f" {DISAGREE}" if c["agree"] is False else ""
+            texts.append(f"{ours} / {c['published']:.1f}{mark}")
+        out.append(f"| `{r['language']}` ({r['chomsky']}) | " + " | ".join(texts) + " |")
+    out.append("")
+    return out
+
+
+def che_json(report: Report) -> dict | None:
+    """The section's rows and agreement for ``results.json``; None without Table 2 rows."""
+    rows = che_rows(report) if report.che else []
+    if not rows:
+        return None
+    agree, total = agreement(rows)
+    return {"solved_at": SOLVED, "agree": agree, "compared": total, "rows": rows}

@@ -125,12 +125,15 @@ def test_history_all_rescores_under_every_rule(tmp_path):
     # the validation rule's rescoring is the checkpoint the run itself kept
     picked = rescore(row, "validation-accuracy")
     assert picked == {t: row["metrics"][t]["accuracy"] for t in picked}
-    for rule in ("validation-loss", "validation-long", "test-max"):
+    for rule in ("validation-loss", "validation-long", "validation-long-loss", "test-max"):
         scores = rescore(row, rule)
         assert scores is not None and set(scores) == {"test-1-8", "test-9-12"}
     best = rescore(row, "test-max")
     assert all(best[t] >= rescore(row, r)[t] for r in ("validation-accuracy", "validation-long")
                for t in best)
+    # validation-long-loss: the test bins at the checkpoint of lowest validation-long loss
+    low = min(row["history"], key=lambda h: (h["validation-long"]["loss"], h["step"]))
+    assert rescore(row, "validation-long-loss") == {t: low[t]["accuracy"] for t in best}
 
 
 def test_the_papers_stopping_rule_stops_once_the_bins_average_reaches_it(tmp_path):
@@ -249,10 +252,34 @@ def test_report_shows_one_run_under_every_rule(tmp_path):
     doc = json.loads((make_report(out, tmp_path / "rep", plots=False) / "results.json")
                      .read_text())
     rules = {r["rule"]: r["bins"] for r in doc["rescored"]}
-    assert set(rules) == {"validation-accuracy", "validation-loss", "validation-long", "test-max"}
+    assert set(rules) == {"validation-accuracy", "validation-loss", "validation-long",
+                          "validation-long-loss", "test-max"}
     [cell] = doc["cells"]
     # the table's own rule is the stored run's own choice
     assert rules["validation-accuracy"]["test-9-12"]["max"] == cell["bins"]["test-9-12"]["max"]
     assert all(rules["test-max"][b]["max"] >= rules[r][b]["max"] for r in rules for b in rules[r])
     md = (tmp_path / "rep" / "table.md").read_text()
     assert "test-max (selects on test)" in md
+
+
+def test_validation_long_loss_keeps_the_checkpoint_of_lowest_long_loss(tmp_path):
+    """FLaRe's rule: selection and the kept weights follow the cross-entropy on the held-out
+    validation-long bin; the rule enters the run's key, and the header names it."""
+    from langlab.report import make_report
+
+    path = suite_file(tmp_path, "- parity\n", selection="validation-long-loss")
+    text = path.read_text().replace("patience: null}", "patience: null, history: all}")
+    path.write_text(text.replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n"
+                                              "  test: ["))
+    suite = load_suite(path)
+    plain = suite.model_copy(update={"selection": "validation-long"})
+    assert expand(suite)[0].key != expand(plain)[0].key
+    out = tmp_path / "run"
+    run_suite(suite, out, workers=1, quiet=True)
+    [row] = Store(out / "results.sqlite", readonly=True).rows()
+    low = min(row["history"], key=lambda h: (h["validation-long"]["loss"], h["step"]))
+    assert row["best_step"] == low["step"]
+    kept = row["metrics"]["validation-long"]["loss"]
+    assert kept == pytest.approx(low["validation-long"]["loss"], rel=1e-5)
+    md = (make_report(out, tmp_path / "rep", plots=False) / "table.md").read_text()
+    assert "lowest mean validation-long loss" in md and "held-out validation-long bin" in md

@@ -19,6 +19,8 @@ import statistics
 from dataclasses import dataclass, field
 
 GENERALIZES = 0.9  # accuracy at or above which a model "generalizes" on a bin
+LOSS_RULES = ("validation-loss", "validation-long-loss")   # rules that pick the lowest loss
+LONG_RULES = ("validation-long", "validation-long-loss")   # rules that score validation-long
 
 
 @dataclass
@@ -57,13 +59,11 @@ def _score(rows: list[dict], rule: str) -> float:
     if rule == "test-max":  # selects on test: the mean over the test bins
         vals = [statistics.fmean(m["accuracy"] for s, m in r["metrics"].items()
                                  if s.startswith("test-")) for r in rows]
-    elif rule == "validation-long":
-        vals = [r["metrics"]["validation-long"]["accuracy"] for r in rows]
     else:
-        vals = [r["metrics"]["validation"]["loss" if rule == "validation-loss" else "accuracy"]
-                for r in rows]
+        split = "validation-long" if rule in LONG_RULES else "validation"
+        vals = [r["metrics"][split]["loss" if rule in LOSS_RULES else "accuracy"] for r in rows]
     mean = statistics.fmean(vals)
-    return -mean if rule == "validation-loss" else mean
+    return -mean if rule in LOSS_RULES else mean
 
 
 def _by_length(rows: list[dict]) -> dict[int, BinStats]:
@@ -170,10 +170,10 @@ def rescore(row: dict, rule: str) -> dict[str, float] | None:
         return None
     if rule == "test-max":
         return {t: max(h[t]["accuracy"] for h in history) for t in tests}
-    split = "validation-long" if rule == "validation-long" else "validation"
+    split = "validation-long" if rule in LONG_RULES else "validation"
     if any(split not in h for h in history):
         return None
-    if rule == "validation-loss":
+    if rule in LOSS_RULES:
         pick = min(history, key=lambda h: (h[split]["loss"], h["step"]))
     else:
         pick = max(history, key=lambda h: (h[split]["accuracy"], -h[split]["loss"], -h["step"]))

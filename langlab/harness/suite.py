@@ -168,7 +168,8 @@ class Isolation(BaseModel):
 
 # The selection rules (see langlab.harness.results). ``test-max`` selects on test, as the 2020
 # paper's code did (best checkpoint per test bin, best seed): offered to compare with papers.
-SELECTION_RULES = ("validation-accuracy", "validation-loss", "validation-long", "test-max")
+SELECTION_RULES = ("validation-accuracy", "validation-loss", "validation-long",
+                   "validation-long-loss", "test-max")
 
 
 class Suite(BaseModel):
@@ -244,7 +245,7 @@ EXECUTION_ONLY = frozenset({"device"})
 ADDED_AT_DEFAULT = {"stop_accuracy": None, "history": "selection"}
 # Selection rules whose runs differ from the first two's (what they evaluate, when they stop):
 # part of the key. The first two rules only pick among stored runs and stay out of it.
-KEYED_RULES = frozenset({"validation-long", "test-max"})
+KEYED_RULES = frozenset({"validation-long", "validation-long-loss", "test-max"})
 
 
 @dataclass(frozen=True)

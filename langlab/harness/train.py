@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langlab.harness.results import LONG_RULES, LOSS_RULES
+
 log = logging.getLogger("langlab.train")
 
 
@@ -63,7 +65,7 @@ def _optimizer(params, cfg: dict):
 def _better(new: dict, old: dict | None, rule: str) -> bool:
     if old is None:
         return True
-    if rule == "validation-loss":
+    if rule in LOSS_RULES:
         return new["loss"] < old["loss"]
     # accuracy first; among equal accuracies, the lower loss
     return (new["accuracy"], -new["loss"]) > (old["accuracy"], -old["loss"])
@@ -77,10 +79,11 @@ def history_entry(metrics: dict) -> dict:
 
 def rule_splits(rule: str, names: list[str]) -> list[str]:
     """The held-out splits a selection rule scores at each checkpoint: ``validation`` for the
-    validation rules, ``validation-long`` for that rule, every test bin for ``test-max``."""
-    if rule == "validation-long":
+    validation rules, ``validation-long`` for the two validation-long rules, every test bin
+    for ``test-max``."""
+    if rule in LONG_RULES:
         if "validation-long" not in names:
-            raise RuntimeError("selection validation-long needs a validation-long split "
+            raise RuntimeError(f"selection {rule} needs a validation-long split "
                                "(split.validation_long)")
         return ["validation-long"]
     if rule == "test-max":
@@ -252,6 +255,8 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
                    if name != "train" and name not in from_history}
         if rule in ("validation-accuracy", "validation-loss"):
             metrics["validation"]["loss"] = outcome.best_validation["loss"]
+        if rule == "validation-long-loss":   # the number this rule selects grid points by
+            metrics["validation-long"]["loss"] = outcome.best_validation["loss"]
         if rule == "test-max":  # each test bin at its own best checkpoint, as the paper's code
             for name in from_history:
                 metrics[name] = outcome.split_best[name]

@@ -352,7 +352,8 @@ def che_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> di
     return out
 
 
-RESCORE_RULES = ("validation-accuracy", "validation-loss", "validation-long", "test-max")
+RESCORE_RULES = ("validation-accuracy", "validation-loss", "validation-long",
+                 "validation-long-loss", "test-max")
 
 
 def _rescored(rows: list[dict], cells: dict) -> dict:

@@ -122,7 +122,8 @@ def header(report: Report) -> list[tuple[str, str]]:
 
 SELECTION = {"validation-accuracy": "highest mean validation accuracy",
              "validation-loss": "lowest mean validation loss",
-             "validation-long": "highest mean validation-long accuracy"}
+             "validation-long": "highest mean validation-long accuracy",
+             "validation-long-loss": "lowest mean validation-long loss"}
 
 
 def selection_text(rule: str) -> str:
@@ -130,7 +131,7 @@ def selection_text(rule: str) -> str:
     if rule == "test-max":
         return ("test-max: each test bin's best checkpoint, then the best seed, as the 2020 "
                 "paper's code did. It SELECTS ON TEST and is offered only to compare with papers")
-    where = "held-out validation-long bin" if rule == "validation-long" else "never a test bin"
+    where = "held-out validation-long bin" if rule.startswith("validation-long") else "never a test bin"
     return (f"{rule}: per language and model, the grid point with the "
             f"{SELECTION.get(rule, 'best validation score')} over seeds ({where})")
 

@@ -304,9 +304,16 @@ def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
     report = gather("reports/deletang2023")
     rows = che_rows(report)
     assert rows and {r["language"] for r in rows} <= set(report.languages)
+    from langlab.harness.suite import expand, load_suite
+    from langlab.report.che import isolated_rows
+
+    variants = {j.key: j for j in expand(load_suite("reports/deletang2023/suite.yaml")) if j.variant}
     db = sqlite3.connect("reports/deletang2023/results.sqlite")
     stored = {}
-    for lang, col, metrics in db.execute("select language, column, metrics from runs where status='done'"):
+    for key, lang, col, metrics in db.execute(
+            "select key, language, column, metrics from runs where status='done'"):
+        if key in variants:   # an isolating run: not a cell of the main table
+            continue
         for name, m in json.loads(metrics).items():
             if name.startswith("test-"):
                 stored.setdefault((lang, col), []).append(m["che_score"])
@@ -320,3 +327,16 @@ def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
     assert agreement(rows) == (n_agree, sum(len(r["cells"]) for r in rows))
     text = "\n".join(che_md(report))
     assert f"Agreement on \"solves\": {n_agree} of {agreement(rows)[1]} cells" in text
+    # the isolating runs: each the max over its seeds of CHE's score, beside the same number
+    iso = isolated_rows(report)
+    assert len(iso) == len({(j.language, j.column, j.origin[0]) for j in variants.values()})
+    scores: dict = {}
+    for key, metrics in db.execute("select key, metrics from runs where status='done'"):
+        if key in variants:
+            j = variants[key]
+            m = json.loads(metrics)["test-41-500"]
+            scores.setdefault((j.language, j.column, json.dumps(j.variant)), []).append(m["che_score"])
+    for r in iso:
+        matching = [v for (lang, col, _), v in scores.items() if (lang, col) == (r["language"], r["column"])]
+        assert round(100 * max(max(v) for v in matching), 1) >= r["ours"]
+        assert any(round(100 * max(v), 1) == r["ours"] for v in matching)

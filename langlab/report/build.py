@@ -140,6 +140,8 @@ class Report:
     # cell at its selected grid point: (language, column) -> BinStats over seeds (the CHE
     # section, langlab.report.che)
     che: dict = field(default_factory=dict)
+    # the same for the isolating runs: (language, column) -> [(Isolation, BinStats)]
+    che_isolated: dict = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -288,7 +290,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
         bin_ranges=bin_ranges, isolated=isolated, compare=compare,
         rescored=_rescored(rows, cells), formulations=formulations,
-        che=che_scores(rows, cells, column_task))
+        che=che_scores(rows, cells, column_task),
+        che_isolated=_isolated_che(suite, variants, iso_rows, column_task))
 
 
 def side_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> dict:
@@ -429,6 +432,25 @@ def _isolated_cells(suite, variants: dict, iso_rows: list[dict]) -> dict:
             selection = variants[ks[0]].selection
             cell = summarize(rows, selection).get((lang, col)) if rows else None
             out.setdefault((home, col), []).append((iso, cell))
+    return out
+
+
+def _isolated_che(suite, variants: dict, iso_rows: list[dict], column_task: dict) -> dict:
+    """CHE's score of each isolating cell of a transduction column (see :func:`che_scores`)."""
+    out: dict[tuple[str, str], list] = {}
+    for i, iso in enumerate(suite.isolate):
+        keys: dict[tuple[str, str, str], set[str]] = {}
+        for j in variants.values():
+            if j.origin[0] == i:
+                keys.setdefault((j.language, j.origin[1], j.column), set()).add(j.key)
+        for (lang, home, col), ks in keys.items():
+            rows = [r for r in iso_rows if r["key"] in ks]
+            if not rows:
+                continue
+            cells = summarize(rows, variants[next(iter(ks))].selection)
+            stats = che_scores(rows, cells, column_task).get((lang, col))
+            if stats is not None:
+                out.setdefault((home, col), []).append((iso, stats))
     return out
 
 

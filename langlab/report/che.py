@@ -11,6 +11,8 @@ best of CHE's positional encodings), whatever its own encoding.
 
 from __future__ import annotations
 
+import json
+
 from langlab.reference.deletang2023 import MODELS, SOLVED, published, table2
 from langlab.report.build import Report
 
@@ -24,8 +26,8 @@ def che_rows(report: Report) -> list[dict]:
     without a stored score has ``ours`` None."""
     chomsky = {r.language: r.chomsky for r in table2()}
     out = []
-    for lang in report.languages:
-        if lang not in chomsky:
+    for lang in chomsky:   # Table 2's order: regular, then DCF, then CS tasks
+        if lang not in report.languages:
             continue
         cells = []
         for col, model in report.columns:
@@ -80,6 +82,33 @@ def che_md(report: Report) -> list[str]:
             texts.append(f"{ours} / {c['published']:.1f}{mark}")
         out.append(f"| `{r['language']}` ({r['chomsky']}) | " + " | ".join(texts) + " |")
     out.append("")
+    iso = isolated_rows(report)
+    if iso:
+        out += ["Isolating runs (suite `isolate`): the same cells with one setting changed, CHE's "
+                "score max over seeds / Table 2.", "",
+                "| task | model | reason | changed | CHE's score | note |", "|---|---|---|---|---:|---|"]
+        for r in iso:
+            changed = ", ".join(f"`{k}={json.dumps(v)}`" for k, v in r["set"].items())
+            mark = f" {DISAGREE}" if r["agree"] is False else ""
+            out.append(f"| `{r['language']}` | {r['column']} | {r['reason']} | {changed} | "
+                       f"{r['ours']:.1f} / {r['published']:.1f}{mark} | {r['note']} |")
+        out.append("")
+    return out
+
+
+def isolated_rows(report: Report) -> list[dict]:
+    """CHE's score of each isolating run that has a Table 2 number, in suite order."""
+    out = []
+    for (lang, col), items in report.che_isolated.items():
+        model = dict(report.columns).get(col)
+        ref = published(lang, model) if model in MODELS else None
+        if ref is None:
+            continue
+        for iso, stats in items:
+            ours = round(100 * stats.max, 1)
+            out.append({"language": lang, "column": col, "reason": iso.reason, "set": iso.set,
+                        "note": iso.note, "ours": ours, "mean": round(100 * stats.mean, 1),
+                        "published": ref, "agree": (ours >= SOLVED) == (ref >= SOLVED)})
     return out
 
 
@@ -89,4 +118,5 @@ def che_json(report: Report) -> dict | None:
     if not rows:
         return None
     agree, total = agreement(rows)
-    return {"solved_at": SOLVED, "agree": agree, "compared": total, "rows": rows}
+    return {"solved_at": SOLVED, "agree": agree, "compared": total, "rows": rows,
+            "isolated": isolated_rows(report)}

@@ -322,3 +322,14 @@ def test_run_and_train_reject_a_malformed_override_alike(tmp_path):
         assert res.stderr.splitlines() == ["error: override '--training.epochs' is not of the form "
                                            "--key=value (value written as in YAML, e.g. --training.epochs=5)"]
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "suites").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_suite_loads_and_expands(path):
+    """A shipped suite is a promise: it reads, its models build their settings, and it expands
+    to jobs (data files it names may be absent on this machine; they are read when it runs)."""
+    from langlab.harness.suite import expand, load_suite
+
+    suite = load_suite(path, check_models=True)
+    assert expand(suite)

@@ -414,3 +414,56 @@ def test_flare_folders_import_with_labels_that_agree(shared_external, name):
     assert ds.splits["validation-long"].bin.hi == 80
     tests = [s for n, s in ds.splits.items() if n.startswith("test-")]
     assert tests and "FLaRe's split test-short-held-out" in tests[0].notes
+
+
+# ----------------------------------------------------------------- drawn bins beside the files
+def test_drawn_tests_extend_the_files_with_exact_drawn_bins(tmp_path):
+    """FLaRe's files stop at some length; ``files.drawn_tests`` bins are drawn beyond it with the
+    request's negatives (FLaRe's, with edit counts), every label exact, and appear after the
+    files' splits with a note; the next-symbol sets of drawn members share the dataset's table."""
+    folder = small_flare(tmp_path)
+    lang = langlab.load_language("flare/parity")
+    bins = [LengthBin(lo=15, hi=18, size=40), LengthBin(lo=30, hi=31, size=12)]
+    spec = SplitSpec(files=FileSource(format="flare", path=str(folder), validation=3,
+                                      drawn_tests=bins))
+    request = DataRequest("recognition", negatives=True, next_sets=True, negative_kind="flare")
+    ds = make_dataset(lang, request, spec)
+    assert list(ds.splits) == ["train", "validation", "validation-long", "test-3-5",
+                               "test-15-18", "test-30-31"]
+    for b in bins:
+        split = ds.splits[b.name]
+        assert len(split) == b.size and split.bin == b
+        assert "drawn by langlab (the files stop at length 14)" in split.notes
+        assert all(b.lo <= len(e.tokens) <= b.hi for e in split.examples)
+        assert all(lang.accepts(e.tokens) == bool(e.label) for e in split.examples)
+        assert {e.label for e in split.examples} == {0, 1}
+        assert split.arrays.edits is not None and (split.arrays.edits[split.arrays.labels == 1] == 0).all()
+        for e in split.examples:   # members carry exact next-symbol sets from the shared table
+            if e.label:
+                assert e.next[-1] == lang.next_symbols(e.tokens)
+    # the files' own splits are what they were without drawn bins
+    plain = make_dataset(lang, request, files_spec("flare", folder, validation=3))
+    for name in plain.splits:
+        assert [e.tokens for e in ds.splits[name].examples] == [e.tokens for e in plain.splits[name].examples]
+    # cached and reloaded: the same splits
+    cached = make_dataset(lang, request, spec, cache_dir=tmp_path / "c")
+    again = make_dataset(lang, request, spec, cache_dir=tmp_path / "c")
+    assert [e.tokens for e in again.splits["test-30-31"].examples] == \
+        [e.tokens for e in cached.splits["test-30-31"].examples]
+
+
+def test_a_drawn_bin_that_could_hold_a_file_string_is_an_error(tmp_path):
+    folder = small_flare(tmp_path)
+    spec = SplitSpec(files=FileSource(format="flare", path=str(folder),
+                                      drawn_tests=[LengthBin(lo=12, hi=20, size=10)]))
+    with pytest.raises(LanglabError, match=r"bin 12-20 starts at or below the longest string of "
+                                           r"the files \(14\); a drawn bin must start at 15"):
+        make_dataset(langlab.load_language("flare/parity"), recognition(), spec)
+
+
+def test_drawn_tests_at_their_default_change_no_key():
+    """Run and cache keys of file-based runs stored before the field existed stay the same."""
+    spec = SplitSpec(files=FileSource(format="flare", path="x"))
+    assert "drawn_tests" not in spec.describe()["files"]
+    longer = SplitSpec(files=FileSource(format="flare", path="x", drawn_tests=[LengthBin(lo=90, hi=99, size=5)]))
+    assert longer.describe()["files"]["drawn_tests"] == [{"lo": 90, "hi": 99, "size": 5}]

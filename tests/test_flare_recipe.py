@@ -358,3 +358,16 @@ def test_validation_loss_leaves_the_flare_terms_out(rec):
                                                copy_from=base[2])
     assert torch.equal(task.validation_loss(out, batch).detach(), base[0])   # BCE alone
     assert task.loss(out, batch) > task.validation_loss(out, batch)
+
+
+def test_a_split_of_one_string_wants_no_negative_and_builds():
+    """A split of size 1 holds one member and no negative: FLaRe's negatives draw none for it
+    (it used to be an error, and a division by zero)."""
+    from langlab.data import DataRequest, LengthBin, SplitSpec, make_dataset
+
+    one = LengthBin(lo=15, hi=15, size=1)
+    spec = SplitSpec(train=one, validation=one, test=[LengthBin(lo=16, hi=16, size=4)])
+    request = DataRequest("recognition", negatives=True, next_sets=False, negative_kind="flare")
+    ds = make_dataset(langlab.load_language("flare/parity"), request, spec)
+    assert [e.label for e in ds.splits["train"].examples] == [1]
+    assert sorted(e.label for e in ds.splits["test-16-16"].examples) == [0, 0, 1, 1]

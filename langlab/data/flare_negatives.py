@@ -131,7 +131,7 @@ def draw_flare_negatives(lang: Language, lengths: Mapping[str, list[int]],
             owner[s] = name
             negs.append(s)
             counts.append(k)
-        if not negs:
+        if want and not negs:
             raise LanglabError(f"{lang.name}: no non-member found for split {name!r} "
                                f"(lengths {b}) in {ATTEMPTS} proposals each: recognition needs "
                                f"negatives")
@@ -146,7 +146,7 @@ def draw_flare_negatives(lang: Language, lengths: Mapping[str, list[int]],
         if kinds["source"]:
             notes[name].append(f"{kinds['source']} perturbation(s) found no member to start "
                                f"from and were proposed as uniform strings")
-        share = sum(k != UNIFORM for k in counts) / len(counts)
+        share = sum(k != UNIFORM for k in counts) / max(len(counts), 1)
         if len(counts) >= 50 and abs(share - edit_fraction) > 0.1:   # not a small sample
             notes[name].append(f"{share:.0%} of the negatives are edited members (edit_fraction "
                                f"{edit_fraction}): edits gave members more or less often than "

@@ -85,6 +85,11 @@ class FileSource(BaseModel):
     ``validation``: how many training strings to hold out as the validation split, when the
     folder has no validation file; 0 keeps every training string for training and validates on
     the training split itself (the 2020 paper's code had no held-out set).
+
+    ``drawn_tests``: test bins langlab draws itself, beside the files' splits, with the suite's
+    distribution and task (e.g. FLaRe's negatives), where the published files stop. Each bin must
+    lie wholly above the longest string of the files, so that no drawn string can be a file
+    string.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -92,6 +97,7 @@ class FileSource(BaseModel):
     format: str = Field(description="bhattamishra2020, flare or jsonl")
     path: str = Field(description="the folder (relative paths: from the working directory)")
     validation: int = Field(0, ge=0)
+    drawn_tests: list[LengthBin] = Field(default_factory=list)
 
 
 ADDED_FIELDS = ("validation_long", "files")  # see SplitSpec.describe
@@ -137,6 +143,8 @@ class SplitSpec(BaseModel):
         for name in ADDED_FIELDS:
             if out.get(name) is None:
                 out.pop(name, None)
+        if out.get("files") is not None and not out["files"]["drawn_tests"]:
+            del out["files"]["drawn_tests"]   # added after files: absent at its default
         return out
 
     def bins(self) -> dict[str, LengthBin]:

@@ -328,12 +328,49 @@ def dataset_from_files(lang: Language, request: DataRequest, spec: SplitSpec, ta
         arrays = encode_split(vocab, strings, labels, rows)
         b = LengthBin(fs.lo, fs.hi, len(strings))
         splits[fs.name] = (b, arrays, len(distinct), notes)
+    if src.drawn_tests:
+        splits.update(_drawn_beyond(lang, request, spec, target_mode, vocab, key, read, table))
     sets = table.sets
     khot = _khot(vocab, sets)
     out = {name: Split(name, b, b.size, distinct, notes, arrays, vocab, sets, khot)
            for name, (b, arrays, distinct, notes) in splits.items()}
     return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab, out,
                    key)
+
+
+def _drawn_beyond(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: str,
+                  vocab: Vocab, key: str, read: list[FileSplit], table: SetTable) -> dict:
+    """The ``files.drawn_tests`` bins, drawn as any split is (the spec's distribution, the
+    task's negatives), re-encoded against the files' dataset's set table. Each bin lies above
+    the longest file string, so drawn and file strings are disjoint by length."""
+    longest = max(fs.hi for fs in read)
+    names = {fs.name for fs in read}
+    for b in spec.files.drawn_tests:
+        if b.lo <= longest:
+            raise LanglabError(f"split.files.drawn_tests: bin {b} starts at or below the longest "
+                               f"string of the files ({longest}); a drawn bin must start at "
+                               f"{longest + 1} or above, so that no drawn string is a file string")
+        if b.name in names:
+            raise LanglabError(f"split.files.drawn_tests: bin {b} is already a split of the files")
+    first = spec.files.drawn_tests[0]
+    few = LengthBin(lo=first.lo, hi=first.hi, size=2)   # the drawing needs a train and validation
+    sub = SplitSpec(train=few, validation=few, test=list(spec.files.drawn_tests),
+                    distribution=spec.distribution, seed=spec.seed)
+    drawn = _build(lang, request, sub, target_mode, vocab, key)
+    out = {}
+    for b in spec.files.drawn_tests:
+        split = drawn.splits[b.name]
+        a = split.arrays
+        strings = [ex.tokens for ex in split.examples]
+        labels = [int(y) for y in a.labels]
+        rows = None
+        if request.next_sets:
+            rows = [table.ids(x) if y else None for x, y in zip(strings, labels)]
+        edits = None if a.edits is None else [int(e) for e in a.edits]
+        arrays = encode_split(vocab, strings, labels, rows, edits=edits)
+        notes = [f"drawn by langlab (the files stop at length {longest})", *split.notes]
+        out[b.name] = (b, arrays, split.n_distinct, notes)
+    return out
 
 
 def _verify(lang: Language, strings: list[Tokens]) -> None:

@@ -283,3 +283,17 @@ def test_validation_long_loss_keeps_the_checkpoint_of_lowest_long_loss(tmp_path)
     assert kept == pytest.approx(low["validation-long"]["loss"], rel=1e-5)
     md = (make_report(out, tmp_path / "rep", plots=False) / "table.md").read_text()
     assert "lowest mean validation-long loss" in md and "held-out validation-long bin" in md
+
+
+@pytest.mark.parametrize("rule", ["validation-long", "validation-long-loss"])
+def test_a_long_rule_without_its_split_is_a_positioned_error_before_training(tmp_path, rule):
+    languages = "- parity\n- name: tomita-1\n  split: {validation_long: {lo: 9, hi: 10, size: 8}}\n"
+    path = suite_file(tmp_path, languages, selection=rule)
+    line = path.read_text().splitlines().index(f"selection: {rule}") + 1
+    with pytest.raises(SpecError, match=rf"suite.yaml:{line}:12: suite: selection: selection "
+                                        rf"{rule} needs a validation-long split, and parity has none"):
+        load_suite(path)
+    # with the suite's own validation-long bin every language has one
+    text = path.read_text().replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n  test: [")
+    path.write_text(text)
+    assert load_suite(path).selection == rule

@@ -231,6 +231,22 @@ class Suite(BaseModel):
                                      index=i, key=key) from None
         return self
 
+    @model_validator(mode="after")
+    def _long_rule_has_its_split(self) -> Suite:
+        """A validation-long rule needs a validation-long split for every language: the
+        suite's ``split.validation_long``, a language's own, or files that hold one (FLaRe's);
+        without it every run would fail, so it is an error before any training."""
+        if self.selection not in ("validation-long", "validation-long-loss"):
+            return self
+        for entry in self.languages:
+            split = self.entry_split(entry)
+            if split.validation_long is None and split.files is None:
+                name = entry if isinstance(entry, str) else entry.name
+                raise _error("long_rule", f"selection {self.selection} needs a validation-long "
+                             f"split, and {name} has none: add split.validation_long (a bin "
+                             f"between the training and test lengths), or choose another rule")
+        return self
+
     def entry_split(self, entry: str | LanguageEntry) -> SplitSpec:
         """The split of one language entry: the suite's, with the entry's keys over it."""
         if isinstance(entry, str) or not entry.split:
@@ -412,6 +428,8 @@ def _suite_error(doc: Any, exc: ValidationError) -> SpecError:
         i, key = ctx["index"], ctx["key"]
         return doc.error(f"suite: languages.{i}.task_options.{key}: {err['msg']}",
                          ("languages", i, "task_options", key, "__key__"))
+    if err.get("type") == "long_rule":
+        return doc.error(f"suite: selection: {err['msg']}", ("selection",))
     if err.get("type") == "task_twice":
         return doc.error(f"suite: task.{ctx['index']}.name: {err['msg']}",
                          ("task", ctx["index"], "name"))

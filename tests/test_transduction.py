@@ -297,16 +297,14 @@ def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
     beside Table 2's number, and the agreement line counts the cells that agree on >= 90%."""
     import sqlite3
 
+    from langlab.harness.suite import expand, load_suite
     from langlab.reference.deletang2023 import published
     from langlab.report.build import gather
-    from langlab.report.che import agreement, che_md, che_rows
+    from langlab.report.che import agreement, che_md, che_rows, isolated_rows
 
     report = gather("reports/deletang2023")
     rows = che_rows(report)
     assert rows and {r["language"] for r in rows} <= set(report.languages)
-    from langlab.harness.suite import expand, load_suite
-    from langlab.report.che import isolated_rows
-
     variants = {j.key: j for j in expand(load_suite("reports/deletang2023/suite.yaml")) if j.variant}
     db = sqlite3.connect("reports/deletang2023/results.sqlite")
     stored = {}

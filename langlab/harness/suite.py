@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from langlab.data import SplitSpec
 from langlab.errors import LanglabError, SpecError, UnknownNameError
+from langlab.harness.results import LONG_RULES
 from langlab.harness.search import Search, apply_search, check_search
 from langlab.tasks import list_tasks, task_class
 from langlab.yamlio import pydantic_error, read_yaml
@@ -236,7 +237,7 @@ class Suite(BaseModel):
         """A validation-long rule needs a validation-long split for every language: the
         suite's ``split.validation_long``, a language's own, or files that hold one (FLaRe's);
         without it every run would fail, so it is an error before any training."""
-        if self.selection not in ("validation-long", "validation-long-loss"):
+        if self.selection not in LONG_RULES:
             return self
         for entry in self.languages:
             split = self.entry_split(entry)

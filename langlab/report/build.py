@@ -270,7 +270,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
             entries[(lang, col)] = Entry(lang, col, model, cells.get((lang, col)),
                                          expected.get((lang, col), 0), stored.get((lang, col), 0),
                                          ref, stale_in.get((lang, col), 0))
-    isolated = _isolated_cells(suite, variants, iso_rows)
+    isolated, che_isolated = _isolated_cells(suite, variants, iso_rows, column_task)
     compare = _compare(suite, grammars) if suite.compare else {}
     done = sum(r["status"] == "done" for r in rows)
     formulations = {}
@@ -290,8 +290,17 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
         bin_ranges=bin_ranges, isolated=isolated, compare=compare,
         rescored=_rescored(rows, cells), formulations=formulations,
-        che=che_scores(rows, cells, column_task),
-        che_isolated=_isolated_che(suite, variants, iso_rows, column_task))
+        che=che_scores(rows, cells, column_task), che_isolated=che_isolated)
+
+
+def selected_rows(rows: list[dict], cells: dict) -> dict[tuple[str, str], list[dict]]:
+    """(language, column) -> the done rows of each cell's selected grid point (its seeds)."""
+    by_point: dict[tuple[str, str, str], list[dict]] = {}
+    for r in rows:
+        if r["status"] == "done":
+            by_point.setdefault((r["language"], r["column"], r["config_id"]), []).append(r)
+    return {(lang, col): by_point.get((lang, col, cell.config_id), [])
+            for (lang, col), cell in cells.items()}
 
 
 def side_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> dict:
@@ -307,12 +316,12 @@ def side_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> d
     {('p', 'lstm · transduction'): {'test-1-8': BinStats(max=0.75, mean=0.75, sd=0.0, n=1)}}
     """
     out = {}
+    selected = selected_rows(rows, cells)
     for (lang, col), cell in cells.items():
         side = task_class(column_task[col]).side_metric if col in column_task else None
         if side is None or cell.config_id is None:
             continue
-        chosen = [r for r in rows if r["language"] == lang and r["column"] == col
-                  and r["config_id"] == cell.config_id and r["status"] == "done"]
+        chosen = selected[(lang, col)]
         stats = {}
         for b in cell.bins:
             values = [r["metrics"][b][side[0]] for r in chosen
@@ -337,14 +346,12 @@ def che_scores(rows: list[dict], cells: dict, column_task: dict[str, str]) -> di
     0.6666666666666666
     """
     out = {}
+    selected = selected_rows(rows, cells)
     for (lang, col), cell in cells.items():
         if column_task.get(col) != "transduction" or cell.config_id is None:
             continue
         values = []
-        for r in rows:
-            if (r["language"], r["column"]) != (lang, col) or r["status"] != "done" \
-                    or r["config_id"] != cell.config_id:
-                continue
+        for r in selected[(lang, col)]:
             parts = [(m["che_score"], len(m.get("by_length") or {}))
                      for b, m in r["metrics"].items() if b.startswith("test-") and "che_score" in m]
             weight = sum(n for _, n in parts)
@@ -362,12 +369,10 @@ RESCORE_RULES = ("validation-accuracy", "validation-loss", "validation-long",
 def _rescored(rows: list[dict], cells: dict) -> dict:
     """Each cell's selected grid point scored under every rule its runs' histories can tell:
     the same training runs, only the checkpoint (and for test-max the bin) chosen differently."""
-    from langlab.harness.results import BinStats, rescore
+    from langlab.harness.results import rescore
 
     out = {}
-    for (lang, col), cell in cells.items():
-        chosen = [r for r in rows if r["language"] == lang and r["column"] == col
-                  and r["config_id"] == cell.config_id and r["status"] == "done"]
+    for (lang, col), chosen in selected_rows(rows, cells).items():
         by_rule = {}
         for rule in RESCORE_RULES:
             scores = [rescore(r, rule) for r in chosen]
@@ -418,10 +423,14 @@ def as_ordinal(ref: Published) -> Published:
     return replace(ref, values=values)
 
 
-def _isolated_cells(suite, variants: dict, iso_rows: list[dict]) -> dict:
-    """(language, column) -> [(Isolation, Cell or None)] for the suite's isolating runs, each
-    under the cell it explains (also when the isolation changes the language)."""
-    out: dict[tuple[str, str], list] = {}
+def _isolated_cells(suite, variants: dict, iso_rows: list[dict], column_task: dict
+                    ) -> tuple[dict, dict]:
+    """For the suite's isolating runs, each under the cell it explains (also when the isolation
+    changes the language): (language, column) -> [(Isolation, Cell or None)], and for
+    transduction columns (language, column) -> [(Isolation, CHE's score, see
+    :func:`che_scores`)]."""
+    cells_out: dict[tuple[str, str], list] = {}
+    che_out: dict[tuple[str, str], list] = {}
     for i, iso in enumerate(suite.isolate):
         pairs: dict[tuple[str, str, str], list[str]] = {}   # (language, home, column) -> keys
         for j in variants.values():
@@ -429,29 +438,12 @@ def _isolated_cells(suite, variants: dict, iso_rows: list[dict]) -> dict:
                 pairs.setdefault((j.language, j.origin[1], j.column), []).append(j.key)
         for (lang, home, col), ks in pairs.items():
             rows = [r for r in iso_rows if r["key"] in ks]   # already ordinal when ordinal
-            selection = variants[ks[0]].selection
-            cell = summarize(rows, selection).get((lang, col)) if rows else None
-            out.setdefault((home, col), []).append((iso, cell))
-    return out
-
-
-def _isolated_che(suite, variants: dict, iso_rows: list[dict], column_task: dict) -> dict:
-    """CHE's score of each isolating cell of a transduction column (see :func:`che_scores`)."""
-    out: dict[tuple[str, str], list] = {}
-    for i, iso in enumerate(suite.isolate):
-        keys: dict[tuple[str, str, str], set[str]] = {}
-        for j in variants.values():
-            if j.origin[0] == i:
-                keys.setdefault((j.language, j.origin[1], j.column), set()).add(j.key)
-        for (lang, home, col), ks in keys.items():
-            rows = [r for r in iso_rows if r["key"] in ks]
-            if not rows:
-                continue
-            cells = summarize(rows, variants[next(iter(ks))].selection)
-            stats = che_scores(rows, cells, column_task).get((lang, col))
-            if stats is not None:
-                out.setdefault((home, col), []).append((iso, stats))
-    return out
+            cells = summarize(rows, variants[ks[0]].selection) if rows else {}
+            cells_out.setdefault((home, col), []).append((iso, cells.get((lang, col))))
+            che = che_scores(rows, cells, column_task).get((lang, col))
+            if che is not None:
+                che_out.setdefault((home, col), []).append((iso, che))
+    return cells_out, che_out
 
 
 def _compare(suite, grammars) -> dict:

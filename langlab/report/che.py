@@ -25,6 +25,7 @@ def che_rows(report: Report) -> list[dict]:
     ``{"column", "ours" (max over seeds, percent), "mean", "published", "agree"}``; a cell
     without a stored score has ``ours`` None."""
     chomsky = {r.language: r.chomsky for r in table2()}
+    scored = {col for _, col in report.che}   # the transduction columns
     out = []
     for lang in chomsky:   # Table 2's order: regular, then DCF, then CS tasks
         if lang not in report.languages:
@@ -32,9 +33,9 @@ def che_rows(report: Report) -> list[dict]:
         cells = []
         for col, model in report.columns:
             ref = published(lang, model) if model in MODELS else None
-            stats = report.che.get((lang, col))
-            if ref is None or (stats is None and (lang, col) not in report.entries):
+            if ref is None or col not in scored:
                 continue
+            stats = report.che.get((lang, col))
             ours = None if stats is None else round(100 * stats.max, 1)
             cells.append({"column": col, "ours": ours,
                           "mean": None if stats is None else round(100 * stats.mean, 1),

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, MEMBERS
+from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, LONG_RULES, MEMBERS
 from langlab.report.build import Entry, Report, generalizes
 from langlab.report.che import che_json, che_md
 from langlab.report import formulations as formulation_section
@@ -131,7 +131,7 @@ def selection_text(rule: str) -> str:
     if rule == "test-max":
         return ("test-max: each test bin's best checkpoint, then the best seed, as the 2020 "
                 "paper's code did. It SELECTS ON TEST and is offered only to compare with papers")
-    where = "held-out validation-long bin" if rule.startswith("validation-long") else "never a test bin"
+    where = "held-out validation-long bin" if rule in LONG_RULES else "never a test bin"
     return (f"{rule}: per language and model, the grid point with the "
             f"{SELECTION.get(rule, 'best validation score')} over seeds ({where})")
 

@@ -13,8 +13,7 @@ import pytest
 
 REPORTS = Path(__file__).resolve().parent.parent / "reports"
 # the reports, and the analyses committed beside one (reports/NAME/probes/)
-COMMITTED = sorted(p.parent for p in [*REPORTS.glob("*/suite.yaml"),
-                                      *REPORTS.glob("*/probes/suite.yaml")])
+COMMITTED = sorted(p.parent for p in REPORTS.glob("**/suite.yaml"))
 
 
 @pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: p.name)

@@ -57,6 +57,9 @@ def score_axis(report: Report) -> str:
     return task_class(report.protocol["task"]).score_axis
 
 
+MANY_POINTS = 200   # per-length points beyond which a figure's crosses are rasterized
+
+
 def length_figure(report: Report, language: str):
     """Accuracy (%) against length: mean over seeds with a ±sd band, max over seeds as
     crosses, the published numbers dashed, the training lengths shaded."""
@@ -84,8 +87,10 @@ def length_figure(report: Report, language: str):
                             color=color, alpha=0.18, lw=0)
             dense = len(pts) > 12
             ax.plot(xs, mean, color=color, marker="" if dense else "o", ms=3, lw=1.2, label=col)
+            # hundreds of lengths (CHE's 41-500): the crosses as one image, not one SVG path
+            # each, which would make the page megabytes
             ax.plot(xs, [100 * s.max for _, s in pts], color=color, marker="x",
-                    ms=2 if dense else 4, lw=0)
+                    ms=2 if dense else 4, lw=0, rasterized=len(pts) > MANY_POINTS)
         ref = e.reference
         if ref:
             rp = [(sum(ranges[b]) / 2, 100 * ref.values[b]) for b in report.bins

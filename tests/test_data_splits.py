@@ -9,7 +9,7 @@ import pytest
 
 import langlab
 from langlab.data import LengthBin, SplitSpec, make_spec
-from langlab.data.allocate import largest_remainder, water_fill
+from langlab.data.allocate import largest_remainder, uniform_fill, water_fill
 from langlab.errors import LanglabError, UnknownNameError
 from langlab.languages.automaton import DFALanguage
 from langlab.languages.base import EOS, StateLanguage
@@ -238,3 +238,48 @@ def test_water_fill_properties():
             assert all(distinct[n] >= min(caps[n], min(free or [caps[n]])) for n in distinct)
         else:                            # every member used once
             assert all(distinct[n] == caps[n] for n in distinct)
+
+
+def test_uniform_fill_properties():
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        caps = {n: int(c) for n, c in enumerate(rng.integers(0, 30, rng.integers(1, 8)))}
+        size = int(rng.integers(1, 120))
+        distinct, repeats = uniform_fill(caps, size, rng)
+        lengths = [n for n in caps if caps[n] > 0]
+        assert sorted(distinct) == sorted(lengths)
+        if not lengths:
+            continue
+        total = {n: distinct[n] + repeats[n] for n in lengths}
+        assert sum(total.values()) == size
+        assert max(total.values()) - min(total.values()) <= 1        # exactly uniform lengths
+        for n in lengths:                                            # repeats only when scarce
+            assert distinct[n] == min(caps[n], total[n])
+
+
+@pytest.mark.parametrize("task,lang", [("transduction", "che/parity-check"),
+                                       ("recognition", "parity"), ("next-symbol", "tomita-3")])
+def test_train_lengths_uniform_repeats_scarce_lengths(task, lang):
+    """``train_lengths: uniform``: every training length weighs the same, scarce lengths repeat
+    their members (never another split's), and the default stays distinct."""
+    base = SplitSpec(train=LengthBin(1, 12, 1200), validation=LengthBin(1, 12, 60),
+                     test=[LengthBin(13, 16, 40)])
+    uni = base.model_copy(update={"train_lengths": "uniform"})
+    spread, even = build_dataset(lang, task, base), build_dataset(lang, task, uni)
+
+    def members(ds, name):
+        split = ds.splits[name]
+        return [e.tokens for e in split.examples if e.label]
+
+    train = members(even, "train")
+    per_length = Counter(len(s) for s in train)
+    assert max(per_length.values()) - min(per_length.values()) <= 1, per_length
+    assert len(set(train)) < len(train)                      # scarce lengths repeat
+    assert any("they repeat" in n for n in even.splits["train"].notes)
+    old = Counter(len(s) for s in members(spread, "train"))
+    assert max(old.values()) > max(per_length.values())      # spread: long lengths make up
+    assert len(set(members(spread, "train"))) == len(members(spread, "train"))
+    held = {s for k in even.splits if k != "train" for s in members(even, k)}
+    assert not held & set(train)                             # splits stay disjoint
+    assert "train_lengths" not in base.describe() and uni.describe()["train_lengths"] == "uniform"
+    assert spread.key != even.key

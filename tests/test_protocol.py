@@ -92,6 +92,25 @@ def test_a_bad_language_split_is_a_positioned_error(tmp_path):
         load_suite(path)
 
 
+def test_a_language_entry_carries_its_own_training(tmp_path):
+    path = suite_file(tmp_path, "- parity\n- {name: tomita-1, training: {epochs: 7, lr: [0.1, 0.2]}}\n")
+    jobs = expand(load_suite(path))
+    own = [j.training for j in jobs if j.language == "tomita-1"]
+    assert sorted(t["lr"] for t in own) == [0.1, 0.2] and {t["epochs"] for t in own} == {7}
+    assert all(t["batch_size"] == 8 for t in own)            # the rest inherited
+    (plain,) = [j.training for j in jobs if j.language == "parity"]
+    assert (plain["epochs"], plain["lr"]) == (3, 0.01)
+    assert plain == expand(load_suite(suite_file(tmp_path, "- parity\n")))[0].training
+
+
+@pytest.mark.parametrize("training,where", [("{epoch: 7}", "training.epoch"),
+                                            ("{epochs: 0}", "training.epochs")])
+def test_a_bad_language_training_is_a_positioned_error(tmp_path, training, where):
+    path = suite_file(tmp_path, f"- parity\n- name: tomita-1\n  training: {training}\n")
+    with pytest.raises(SpecError, match=rf"suite.yaml:5:\d+: .*{where}"):
+        load_suite(path)
+
+
 def test_test_max_scores_every_bin_at_every_checkpoint_and_keeps_each_bins_best(tmp_path):
     path = suite_file(tmp_path, "- parity\n", selection="test-max")
     out = tmp_path / "run"

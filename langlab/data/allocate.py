@@ -28,7 +28,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,9 +111,34 @@ def water_fill(caps: Mapping[int, int], size: int, rng: np.random.Generator
     return dict(zip(lengths, cap)), {n: t - c for n, t, c in zip(lengths, total, cap)}
 
 
+def uniform_fill(caps: Mapping[int, int], size: int, rng: np.random.Generator
+                 ) -> tuple[dict[int, int], dict[int, int]]:
+    """Distinct strings and repeats per length for a split of ``size`` whose lengths stay exactly
+    uniform: each length with members gets ``size // L`` strings (``+1`` on ``size % L`` lengths
+    drawn from ``rng``), and a length with fewer members than that repeats them.
+
+    This is the training distribution of Delétang et al. 2023 (a length uniform over the range,
+    then a uniform member of it), in expectation per length and per member.
+
+    >>> uniform_fill({1: 2, 2: 4, 3: 100}, 30, np.random.default_rng(0))
+    ({1: 2, 2: 4, 3: 10}, {1: 8, 2: 6, 3: 0})
+    """
+    lengths = [n for n in sorted(caps) if caps[n] > 0]
+    if not lengths:
+        return {}, {}
+    target = dict.fromkeys(lengths, size // len(lengths))
+    for i in rng.choice(len(lengths), size % len(lengths), replace=False):
+        target[lengths[i]] += 1
+    distinct = {n: min(caps[n], target[n]) for n in lengths}
+    return distinct, {n: target[n] - distinct[n] for n in lengths}
+
+
 def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[str, int],
-                caps: Mapping[int, int], rng: np.random.Generator) -> dict[str, Plan]:
-    """Per split and length, how many distinct strings and repeats to draw (see module doc)."""
+                caps: Mapping[int, int], rng: np.random.Generator,
+                uniform: Collection[str] = ()) -> dict[str, Plan]:
+    """Per split and length, how many distinct strings and repeats to draw (see module doc).
+    The splits named in ``uniform`` keep their lengths exactly uniform by repeating the members
+    of scarce lengths (:func:`uniform_fill`) instead of spreading their share over the others."""
     names = list(bins)
     shares: dict[str, dict[int, int]] = {name: {} for name in names}
     # Scarce lengths are shared out so that each split's total over them stays proportional
@@ -150,8 +175,9 @@ def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[st
             raise LanglabError(
                 f"{lang.name} has only {total} member(s) of length {b}, too few to give split "
                 f"{name!r} any string disjoint from {', '.join(others)}")
-        plan.distinct, plan.repeats = water_fill(share, size, rng)
-        _explain(lang, plan, share, caps, bins)
+        fill = uniform_fill if name in uniform else water_fill
+        plan.distinct, plan.repeats = fill(share, size, rng)
+        _explain(lang, plan, share, caps, bins, uniform=name in uniform)
         plans[name] = plan
     return plans
 
@@ -180,10 +206,15 @@ def _overlap(a: LengthBin, b: LengthBin) -> bool:
 
 
 def _explain(lang: Language, plan: Plan, share: Mapping[int, int], caps: Mapping[int, int],
-             bins: Mapping[str, LengthBin]) -> None:
+             bins: Mapping[str, LengthBin], uniform: bool = False) -> None:
     """Notes for the user: repeats, lengths given to other splits, lengths below their share."""
     b = plan.bin
-    if any(plan.repeats.values()):
+    if uniform:
+        rep = sorted(n for n, r in plan.repeats.items() if r)
+        if rep:
+            plan.notes.append(f"{_lengths(rep)} fewer members than a uniform share: they repeat, "
+                              f"so that every length weighs the same (split.train_lengths: uniform)")
+    elif any(plan.repeats.values()):
         # Repeats mean every length of the bin is scarce, so these counts are exact.
         total = sum(caps[n] for n in b.lengths())
         whose = ("the language has only that many" if total == plan.n_distinct else

@@ -16,6 +16,8 @@ selection; the paper had none and selected on test bins).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langlab.errors import LanglabError
@@ -100,7 +102,7 @@ class FileSource(BaseModel):
     drawn_tests: list[LengthBin] = Field(default_factory=list)
 
 
-ADDED_FIELDS = ("validation_long", "files")  # see SplitSpec.describe
+ADDED_FIELDS = ("validation_long", "files", "train_lengths")  # see SplitSpec.describe
 
 
 class SplitSpec(BaseModel):
@@ -111,6 +113,12 @@ class SplitSpec(BaseModel):
     the language's alternative samplers (``lang.distributions``), e.g. the 2020 paper's
     probabilistic grammar ``"paper"``. Lengths are uniform over the lengths that have members,
     bent only where a length has too few members to supply its share (see ``allocate``).
+
+    ``train_lengths`` says what the training split does at such a length: ``"spread"`` (the
+    default) keeps its strings distinct and lets the other lengths make up the share;
+    ``"uniform"`` keeps every length's share by repeating the few members, as a training stream
+    that draws a length uniformly and then a member does (Delétang et al. 2023's protocol,
+    where short inputs such as parity's of length 1-7 make up a sixth of the batches).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -127,6 +135,8 @@ class SplitSpec(BaseModel):
     validation_long: LengthBin | None = None
     # Splits from files instead of drawn: train/validation/test above are then unused.
     files: FileSource | None = None
+    # How the training split treats lengths with fewer members than their uniform share.
+    train_lengths: Literal["spread", "uniform"] = "spread"
 
     @model_validator(mode="after")
     def _distinct_test_bins(self) -> SplitSpec:
@@ -141,7 +151,7 @@ class SplitSpec(BaseModel):
         run keys and dataset cache keys hash, so that adding a field changes no stored key."""
         out = self.model_dump(mode="json")
         for name in ADDED_FIELDS:
-            if out.get(name) is None:
+            if out.get(name) in (None, "spread"):
                 out.pop(name, None)
         if out.get("files") is not None and not out["files"]["drawn_tests"]:
             del out["files"]["drawn_tests"]   # added after files: absent at its default

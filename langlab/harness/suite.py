@@ -130,13 +130,16 @@ class TrainingConfig(BaseModel):
 
 
 class LanguageEntry(BaseModel):
-    """A suite's language with its own protocol: ``split`` and ``task_options`` override the
-    suite's, key by key (``split: {files: ...}``, ``split: {test: [...]}``)."""
+    """A suite's language with its own protocol: ``split``, ``task_options`` and ``training``
+    override the suite's, key by key (``split: {files: ...}``, ``split: {test: [...]}``,
+    ``training: {max_steps: 6000}``: a budget of its own, e.g. more steps where inputs are
+    short and steps cheap)."""
 
     model_config = Strict
     name: str  # a registered name, a YAML file or a tag
     split: dict[str, Any] = Field(default_factory=dict)
     task_options: dict[str, Any] = Field(default_factory=dict)
+    training: dict[str, Any] = Field(default_factory=dict)
 
 
 # Why a cell disagrees with its published number: the fixed vocabulary of the protocol
@@ -204,6 +207,16 @@ class Suite(BaseModel):
                     where = ".".join(str(p) for p in err.get("loc", ()))
                     raise _error("language_split",
                                  f"{entry.name}: split.{where}: {err['msg']}") from None
+        for i, entry in enumerate(languages):
+            if isinstance(entry, LanguageEntry) and entry.training:
+                try:
+                    TrainingConfig.model_validate(entry.training)
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    key = str(err["loc"][0]) if err.get("loc") else ""
+                    raise _error("entry_training", f"{entry.name}: {err['msg']}",
+                                 index=i, key=key,
+                                 unknown=err.get("type") == "extra_forbidden") from None
         return languages
 
     @model_validator(mode="after")
@@ -429,6 +442,11 @@ def _suite_error(doc: Any, exc: ValidationError) -> SpecError:
         i, key = ctx["index"], ctx["key"]
         return doc.error(f"suite: languages.{i}.task_options.{key}: {err['msg']}",
                          ("languages", i, "task_options", key, "__key__"))
+    if err.get("type") == "entry_training":
+        i, key = ctx["index"], ctx["key"]
+        return doc.error(f"suite: languages.{i}.training.{key}: {err['msg']}",
+                         ("languages", i, "training", key) + (("__key__",) if ctx["unknown"]
+                                                              else ()))
     if err.get("type") == "long_rule":
         return doc.error(f"suite: selection: {err['msg']}", ("selection",))
     if err.get("type") == "task_twice":
@@ -570,10 +588,13 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
             task = task_config.model_dump()
             if not isinstance(item, str) and item.task_options:
                 task = {**task, "options": {**task["options"], **item.task_options}}
+            own = training
+            if not isinstance(item, str) and item.training:
+                own = TrainingConfig.model_validate({**training, **item.training}).model_dump()
             for entry in suite.models:
                 column = column_label(entry.column, task["name"], multi)
                 for settings in _grid(entry.settings):
-                    for tr in _grid(training):
+                    for tr in _grid(own):
                         for seed in suite.seeds:
                             job = Job(key="", language=lang, model=entry.name, column=column,
                                       settings=settings, training=tr, task=task, split=split,

@@ -166,6 +166,10 @@ def _protocol(suite) -> dict:
         "training": suite.training.describe(),
         "models": [{"column": m.column, "model": m.name, "settings": m.settings}
                    for m in suite.models],
+        **({"train_lengths": split.train_lengths} if split.train_lengths != "spread" else {}),
+        **({"language_training": own} if (own := {
+            e.name: dict(e.training) for e in suite.languages
+            if not isinstance(e, str) and e.training}) else {}),
     }
 
 

@@ -83,6 +83,10 @@ def header(report: Report) -> list[tuple[str, str]]:
                 + (f", early stopping after {tr['patience']} evaluations without improvement"
                    if tr.get("patience") else "")
                 + (f", {tr['time_limit_s']:g} s per run" if tr.get("time_limit_s") else ""))
+    if p.get("language_training"):
+        training += "; per language: " + "; ".join(
+            f"{name}: " + ", ".join(f"{k} {v}" for k, v in sorted(over.items()))
+            for name, over in p["language_training"].items())
     models = "; ".join(
         f"{m['column']} = {m['model']}"
         + (" (" + ", ".join(f"{k}={v}" for k, v in sorted(m["settings"].items())) + ")"
@@ -105,6 +109,9 @@ def header(report: Report) -> list[tuple[str, str]]:
     return [
         ("task", task),
         ("splits", f"{splits}; {p['distribution']} sampling, split seed {p['split_seed']}"
+                   + ("; training lengths exactly uniform, the few members of short lengths "
+                      "repeating (split.train_lengths: uniform)"
+                      if p.get("train_lengths") == "uniform" else "")
                    + ("; languages with their own split (the paper's files) use their own "
                       "bins, see Bins" if report.bin_ranges else "")),
         ("seeds", ", ".join(map(str, p["seeds"]))),

@@ -103,6 +103,22 @@ def test_a_language_entry_carries_its_own_training(tmp_path):
     assert plain == expand(load_suite(suite_file(tmp_path, "- parity\n")))[0].training
 
 
+def test_a_model_entry_carries_its_own_training_under_a_languages(tmp_path):
+    path = suite_file(tmp_path, "- parity\n- {name: tomita-1, training: {epochs: 7}}\n")
+    text = path.read_text().replace("    settings: {hidden: 8}\n",
+                                    "    settings: {hidden: 8}\n  - name: rnn\n"
+                                    "    training: {lr: [0.5, 0.25], epochs: 2}\n")
+    path.write_text(text)
+    got = sorted((j.language, j.model, j.training["lr"], j.training["epochs"])
+                 for j in expand(load_suite(path)))
+    assert got == [("parity", "lstm", 0.01, 3), ("parity", "rnn", 0.25, 2),
+                   ("parity", "rnn", 0.5, 2), ("tomita-1", "lstm", 0.01, 7),
+                   ("tomita-1", "rnn", 0.25, 7), ("tomita-1", "rnn", 0.5, 7)]
+    path.write_text(text.replace("epochs: 2}", "epohcs: 2}"))
+    with pytest.raises(SpecError, match=r"suite.yaml:\d+:\d+: suite: models.1.training.epohcs"):
+        load_suite(path)
+
+
 @pytest.mark.parametrize("training,where", [("{epoch: 7}", "training.epoch"),
                                             ("{epochs: 0}", "training.epochs")])
 def test_a_bad_language_training_is_a_positioned_error(tmp_path, training, where):

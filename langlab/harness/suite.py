@@ -94,6 +94,9 @@ class ModelEntry(BaseModel):
     name: str
     label: str | None = None  # the table's column name; default: the registry name
     settings: dict[str, Any] = Field(default_factory=dict)  # list values expand to a grid
+    # Training settings of this model's runs over the suite's, key by key (a language's own
+    # win over both): e.g. a learning-rate grid of its own.
+    training: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def column(self) -> str:
@@ -127,6 +130,22 @@ class TrainingConfig(BaseModel):
         """The settings as JSON, those added after runs were stored left out at their default."""
         return {k: v for k, v in self.model_dump(mode="json").items()
                 if not (k in ADDED_AT_DEFAULT and v == ADDED_AT_DEFAULT[k])}
+
+
+def _check_training(entries: list, field: str) -> None:
+    """Each entry's own ``training`` keys are training settings with valid values; else an
+    error at the offending key."""
+    for i, entry in enumerate(entries):
+        own = getattr(entry, "training", None)
+        if not own:
+            continue
+        try:
+            TrainingConfig.model_validate(own)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = str(err["loc"][0]) if err.get("loc") else ""
+            raise _error("entry_training", f"{entry.name}: {err['msg']}", field=field, index=i,
+                         key=key, unknown=err.get("type") == "extra_forbidden") from None
 
 
 class LanguageEntry(BaseModel):
@@ -207,17 +226,14 @@ class Suite(BaseModel):
                     where = ".".join(str(p) for p in err.get("loc", ()))
                     raise _error("language_split",
                                  f"{entry.name}: split.{where}: {err['msg']}") from None
-        for i, entry in enumerate(languages):
-            if isinstance(entry, LanguageEntry) and entry.training:
-                try:
-                    TrainingConfig.model_validate(entry.training)
-                except ValidationError as exc:
-                    err = exc.errors()[0]
-                    key = str(err["loc"][0]) if err.get("loc") else ""
-                    raise _error("entry_training", f"{entry.name}: {err['msg']}",
-                                 index=i, key=key,
-                                 unknown=err.get("type") == "extra_forbidden") from None
+        _check_training(languages, "languages")
         return languages
+
+    @field_validator("models")
+    @classmethod
+    def _model_training(cls, models: list) -> list:
+        _check_training(models, "models")
+        return models
 
     @model_validator(mode="after")
     def _task_list(self) -> Suite:
@@ -443,10 +459,9 @@ def _suite_error(doc: Any, exc: ValidationError) -> SpecError:
         return doc.error(f"suite: languages.{i}.task_options.{key}: {err['msg']}",
                          ("languages", i, "task_options", key, "__key__"))
     if err.get("type") == "entry_training":
-        i, key = ctx["index"], ctx["key"]
-        return doc.error(f"suite: languages.{i}.training.{key}: {err['msg']}",
-                         ("languages", i, "training", key) + (("__key__",) if ctx["unknown"]
-                                                              else ()))
+        field, i, key = ctx["field"], ctx["index"], ctx["key"]
+        return doc.error(f"suite: {field}.{i}.training.{key}: {err['msg']}",
+                         (field, i, "training", key) + (("__key__",) if ctx["unknown"] else ()))
     if err.get("type") == "long_rule":
         return doc.error(f"suite: selection: {err['msg']}", ("selection",))
     if err.get("type") == "task_twice":
@@ -588,11 +603,12 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
             task = task_config.model_dump()
             if not isinstance(item, str) and item.task_options:
                 task = {**task, "options": {**task["options"], **item.task_options}}
-            own = training
-            if not isinstance(item, str) and item.training:
-                own = TrainingConfig.model_validate({**training, **item.training}).model_dump()
             for entry in suite.models:
                 column = column_label(entry.column, task["name"], multi)
+                own = {**training, **entry.training,
+                       **(item.training if not isinstance(item, str) else {})}
+                if own != training:
+                    own = TrainingConfig.model_validate(own).model_dump()
                 for settings in _grid(entry.settings):
                     for tr in _grid(own):
                         for seed in suite.seeds:

@@ -164,7 +164,8 @@ def _protocol(suite) -> dict:
                    for name, b in split.bins().items()],
         "seeds": list(suite.seeds), "selection": suite.selection,
         "training": suite.training.describe(),
-        "models": [{"column": m.column, "model": m.name, "settings": m.settings}
+        "models": [{"column": m.column, "model": m.name, "settings": m.settings,
+                    **({"training": dict(m.training)} if m.training else {})}
                    for m in suite.models],
         **({"train_lengths": split.train_lengths} if split.train_lengths != "spread" else {}),
         **({"language_training": own} if (own := {

@@ -91,6 +91,8 @@ def header(report: Report) -> list[tuple[str, str]]:
         f"{m['column']} = {m['model']}"
         + (" (" + ", ".join(f"{k}={v}" for k, v in sorted(m["settings"].items())) + ")"
            if m["settings"] else "")
+        + ("; its training: " + ", ".join(f"{k} {v}" for k, v in sorted(m["training"].items()))
+           if m.get("training") else "")
         for m in p["models"])
     c = report.counts
     version = info.get("langlab_version") or (report.versions[-1] if report.versions else "?")

@@ -32,6 +32,7 @@ CASES = [("rnn", {}), ("lstm", {}), ("lstm", {"input": "onehot"}), ("gru", {}), 
 CASES += [("transformer", {"positional": p}) for p in ("none", "sinusoidal", "learned", "rope", "alibi")]
 CASES += [("transformer", {"positional": "randomized", "randomized_base": b, "random_range": 32})
           for b in ("sinusoidal", "learned", "rope")]
+CASES += [("transformer", {"causal": False, "positional": p}) for p in ("sinusoidal", "alibi")]
 IDS = [name + "".join(f"-{v}" for v in s.values()) for name, s in CASES]
 VOCAB = 5
 
@@ -78,7 +79,10 @@ def test_shapes_and_zero_padding(name, settings):
 
 @pytest.mark.parametrize("name,settings", CASES, ids=IDS)
 def test_causal(name, settings):
+    """Later tokens never change earlier outputs; for a model that attends both ways
+    (``causal: false``) they do, and the model says so."""
     model = make(name, settings).eval()
+    assert model.causal == settings.get("causal", True)
     tokens, lengths = random_batch(3, 12, seed=2)
     lengths[:] = 12
     tokens[tokens == 0] = 1
@@ -87,6 +91,9 @@ def test_causal(name, settings):
         changed = tokens.clone()
         changed[:, t + 1:] = tokens[:, t + 1:] % (VOCAB - 1) + 1  # every later token replaced
         out = model(changed, lengths)
+        if not model.causal:
+            assert not torch.allclose(out[:, : t + 1], base[:, : t + 1], atol=1e-5)
+            continue
         torch.testing.assert_close(out[:, : t + 1], base[:, : t + 1], atol=1e-5, rtol=1e-5)
         if t < 10:
             assert not torch.allclose(out[:, t + 1:], base[:, t + 1:]), "later tokens must matter"
@@ -101,7 +108,7 @@ def test_prefix_state_is_state_after_reading_prefix(name, settings):
     full = model(tokens, torch.tensor([10, 10]))
     prefix = model(tokens[:, :4], torch.tensor([4, 4]))
     same = torch.allclose(full[:, :4], prefix, atol=1e-5)
-    assert same != (settings.get("positional") == "randomized")
+    assert same != (settings.get("positional") == "randomized" or not model.causal)
 
 
 @pytest.mark.parametrize("name,settings", CASES, ids=IDS)
@@ -179,6 +186,9 @@ def test_overfits_a_tiny_batch(name, settings):
     real = torch.arange(tokens.size(1))[None] < lengths[:, None]
     assert 0.1 < labels[real].float().mean() < 0.9
     model = make(name, settings)
+    if not model.causal:   # a two-way model is fit to what it is for: the whole string's label
+        labels = labels[torch.arange(len(lengths)), lengths - 1][:, None].expand_as(labels)
+        assert 0.1 < labels[real].float().mean() < 0.9
     head = torch.nn.Linear(model.output_dim, 2)
     params = [*model.parameters(), *head.parameters()]
     # Transformers spike and stall at 1e-2 on this batch; 1e-3 is their usual rate.

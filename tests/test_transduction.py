@@ -338,3 +338,50 @@ def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
         matching = [v for (lang, col, _), v in scores.items() if (lang, col) == (r["language"], r["column"])]
         assert round(100 * max(max(v) for v in matching), 1) >= r["ours"]
         assert any(round(100 * max(v), 1) == r["ours"] for v in matching)
+
+
+@pytest.mark.parametrize("task,ok", [("{name: transduction}", True),
+                                     ("{name: recognition}", True),
+                                     ("{name: next-symbol}", False),
+                                     ("{name: recognition, options: {lm_loss: 0.5}}", False)])
+def test_a_two_way_transformer_only_where_no_loss_reads_a_later_token(tmp_path, task, ok):
+    """``causal: false`` (CHE's encoder) is accepted for transduction and plain recognition; a
+    task that predicts next tokens refuses it at the model's setting, before any training."""
+    from langlab.errors import SpecError
+    from langlab.harness.suite import load_suite
+
+    p = tmp_path / "suite.yaml"
+    lang = "che/parity-check" if "transduction" in task else "parity"
+    p.write_text(f"name: t\nlanguages: [{lang}]\nmodels:\n  - name: transformer\n"
+                 f"    settings: {{d_model: 16, heads: 2, causal: false}}\ntask: {task}\n")
+    if ok:
+        load_suite(p, check_models=True)
+        return
+    with pytest.raises(SpecError) as err:
+        load_suite(p, check_models=True)
+    line = err.value.headline()
+    assert line.startswith(f"{p}:5:") and "attends both ways" in line and "needs a causal" in line
+
+
+def test_a_two_way_transformer_trains_on_a_transduction_and_next_symbol_refuses_it(rev):
+    from langlab.errors import LanglabError
+    from langlab.models import build_model
+
+    torch.manual_seed(0)
+    model = build_model("transformer", vocab_size=rev.vocab.size, d_model=16, heads=2, layers=1,
+                        positional="alibi", causal=False)
+    task = get_task("transduction", rev.vocab)
+    task.check_model(model)
+    head = task.make_head(model.output_dim)
+    opt = torch.optim.Adam([*model.parameters(), *head.parameters()], lr=3e-3)
+    batch = next(rev.splits["train"].batches(32))
+    first = None
+    for _ in range(30):
+        loss = task.loss(head(model(batch.tokens, batch.lengths)), batch)
+        first = first if first is not None else loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert loss.item() < first
+    with pytest.raises(LanglabError, match="task next-symbol needs a causal model"):
+        get_task("next-symbol", rev.vocab).check_model(model)

@@ -405,12 +405,34 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
         for i, entry in enumerate(suite.models):
             for settings in _grid(entry.settings):
                 try:
-                    build_model(entry.name, vocab_size=4, **settings)
+                    model = build_model(entry.name, vocab_size=4, **settings)
                 except LanglabError as exc:
                     field = "name" if "unknown model" in str(exc) else "settings"
                     raise doc.error(f"suite: models[{i}]: {exc}", ("models", i, field)) from None
+                if not model.causal:
+                    _check_two_way(suite, doc, i, entry, bool(overrides))
         _check_task_languages(suite, doc, bool(overrides))
     return suite
+
+
+def _check_two_way(suite: Suite, doc: Any, index: int, entry: ModelEntry,
+                   overridden: bool) -> None:
+    """A model that attends both ways (``causal: false``) under a task that needs a causal one
+    (next-symbol; recognition with next-token losses) is an error at its setting, before any
+    training: its prediction of a token would read that token."""
+    from langlab.tasks import task_class
+
+    own = [e.task_options for e in suite.languages if not isinstance(e, str) and e.task_options]
+    for t in suite_tasks(suite):
+        cls = task_class(t.name)
+        for extra in [{}, *own]:
+            why = cls.needs_causal(cls.resolve({**t.options, **extra}))
+            if why:
+                msg = (f"suite: models[{index}]: {entry.name} attends both ways (causal: false), "
+                       f"and task {t.name} needs a causal model ({why})")
+                at = ("models", index, "settings", "causal") if "causal" in entry.settings else (
+                    "models", index)
+                raise SpecError(msg) if overridden else doc.error(msg, at)
 
 
 def _check_task_languages(suite: Suite, doc: Any, overridden: bool) -> None:

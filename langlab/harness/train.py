@@ -239,6 +239,7 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
         torch.manual_seed(job.seed)  # initialised on the CPU, then moved: the same init anywhere
         model = build_model(job.model, vocab_size=ds.vocab.size, **job.settings)
         task = get_task(job.task["name"], ds.vocab, **job.task["options"])
+        task.check_model(model)
         head = task.make_head(model.output_dim)
         model.to(device), head.to(device)
         row["n_params"] = model.num_parameters() + sum(p.numel() for p in head.parameters())

@@ -50,7 +50,8 @@ def registered() -> dict[str, type[nn.Module]]:
 
 
 class Encoder(nn.Module):
-    """Base of every registered model: a causal sequence encoder.
+    """Base of every registered model: a causal sequence encoder (``causal``: the output at t
+    depends on tokens up to t only; an instance that attends both ways sets it False).
 
     Subclasses set ``Config``, ``width_field``, ``output_dim`` and implement
     ``forward(tokens (B, T) long, lengths (B,) long) -> (B, T, output_dim)``. Outputs at padded
@@ -61,6 +62,7 @@ class Encoder(nn.Module):
     width_field: str
     registry_name: str
     output_dim: int
+    causal: bool = True
 
     def num_parameters(self) -> int:
         """Trainable parameters, embeddings included."""

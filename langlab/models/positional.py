@@ -61,10 +61,17 @@ def alibi_slopes(heads: int) -> torch.Tensor:
     return torch.tensor(slopes)
 
 
-def alibi_bias(heads: int, T: int, device: torch.device) -> torch.Tensor:
-    """(1, H, T, T) additive attention bias: -slope_h * (i - j) for j <= i, -inf for j > i."""
+def alibi_bias(heads: int, T: int, device: torch.device, symmetric: bool = False
+               ) -> torch.Tensor:
+    """(1, H, T, T) additive attention bias: -slope_h * (i - j) for j <= i, -inf for j > i;
+    ``symmetric`` (attention both ways): -slope_h * (|i - j| - 0.5 [j < i]) everywhere. The half
+    step on earlier keys breaks the left-right symmetry, as CHE's encoder does (Delétang et al.
+    2023, ``compute_alibi_encodings_biases``); without it a model cannot tell left from right."""
     i = torch.arange(T, device=device)
     distance = (i[:, None] - i[None, :]).float()  # (T, T)
+    if symmetric:
+        return (-alibi_slopes(heads).to(device)[:, None, None]
+                * (distance.abs() - 0.5 * (distance > 0).float()))[None]
     bias = -alibi_slopes(heads).to(device)[:, None, None] * distance  # (H, T, T)
     return bias.masked_fill(distance < 0, float("-inf"))[None]
 

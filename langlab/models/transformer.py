@@ -16,6 +16,13 @@ Schemes (the setting ``positional``):
 
 Padding sits after the real tokens, so causal attention keeps it out of real positions.
 
+``causal: false`` makes it an encoder that attends both ways (CHE's Transformer, Delétang et al.
+2023, which reads the blanks of a transduction in both directions): a key-padding mask keeps
+padding out, and ALiBi penalises distance in both directions, ``-slope * |i - j|``, half a
+step less for earlier keys (CHE's way of telling left from right). Such a model
+sees later tokens, so a task that predicts each next token from its prefix (next-symbol, or a
+recognition loss on next tokens) refuses it (``Task.needs_causal``).
+
 >>> import torch
 >>> from langlab.models import build_model
 >>> m = build_model("transformer", vocab_size=6, positional="rope", d_model=32, heads=4, layers=1)
@@ -47,7 +54,8 @@ class TransformerConfig:
     layers: blocks; ff: feed-forward width (None: 4 * d_model); norm: "pre" or "post" LayerNorm;
     dropout: on embeddings, attention weights, residual branches; positional: see module doc;
     randomized_base: the scheme randomized positions feed; max_len: table size of ``learned``
-    (longer inputs are an error); random_range: L of Ruoss et al. (must exceed every length seen).
+    (longer inputs are an error); random_range: L of Ruoss et al. (must exceed every length seen);
+    causal: False attends both ways (an encoder; see the module doc).
     """
 
     vocab_size: int
@@ -61,6 +69,7 @@ class TransformerConfig:
     randomized_base: str = "sinusoidal"
     max_len: int = 512
     random_range: int = 2048
+    causal: bool = True
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
         "norm": ("pre", "post"), "positional": POSITIONAL,
         "randomized_base": ("sinusoidal", "learned", "rope")}
@@ -84,6 +93,7 @@ class Block(nn.Module):
     def __init__(self, cfg: TransformerConfig):
         super().__init__()
         self.heads, self.pre, self.p = cfg.heads, cfg.norm == "pre", cfg.dropout
+        self.causal = cfg.causal
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
         ff = cfg.ff or 4 * cfg.d_model
@@ -97,7 +107,8 @@ class Block(nn.Module):
         q, k, v = self.qkv(x).view(B, T, 3, self.heads, C // self.heads).permute(2, 0, 3, 1, 4)  # 3 x (B, H, T, hd)
         if rope_positions is not None:
             q, k = pe.rope(q, rope_positions), pe.rope(k, rope_positions)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias, is_causal=bias is None,
+        causal = self.causal and bias is None
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias, is_causal=causal,
                                            dropout_p=self.p if self.training else 0.0)  # (B, H, T, hd)
         return self.drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
 
@@ -112,7 +123,8 @@ class Block(nn.Module):
 
 @register("transformer")
 class TransformerEncoder(Encoder):
-    """Embedding (+ positions) -> causal blocks -> final LayerNorm (pre-norm); (B, T, d_model)."""
+    """Embedding (+ positions) -> causal (or two-way) blocks -> final LayerNorm (pre-norm);
+    (B, T, d_model)."""
 
     Config = TransformerConfig
     width_field = "d_model"
@@ -128,6 +140,7 @@ class TransformerEncoder(Encoder):
         self.blocks = nn.ModuleList(Block(c) for _ in range(c.layers))
         self.final_norm = nn.LayerNorm(c.d_model) if c.norm == "pre" else nn.Identity()
         self.output_dim = c.d_model
+        self.causal = c.causal
 
     def positions(self, lengths: torch.Tensor, T: int) -> torch.Tensor:
         """(B, T) or (1, T) integer positions for this batch."""
@@ -150,7 +163,14 @@ class TransformerEncoder(Encoder):
         elif c.scheme == "learned":
             x = x + self.pos_embed(positions)
         rope_positions = positions if c.scheme == "rope" else None
-        bias = pe.alibi_bias(c.heads, T, tokens.device) if c.scheme == "alibi" else None  # (1, H, T, T)
+        if c.causal:
+            bias = pe.alibi_bias(c.heads, T, tokens.device) if c.scheme == "alibi" else None  # (1, H, T, T)
+        else:   # both ways: only padded keys are masked (every row has a real key: length >= 1)
+            keys = torch.arange(T, device=tokens.device)[None] < lengths[:, None]  # (B, T)
+            bias = torch.zeros(B, 1, 1, T, device=tokens.device).masked_fill(
+                ~keys[:, None, None], float("-inf"))                               # (B, 1, 1, T)
+            if c.scheme == "alibi":
+                bias = bias + pe.alibi_bias(c.heads, T, tokens.device, symmetric=True)  # (B, H, T, T)
         x = self.drop(x)
         for block in self.blocks:
             x = block(x, rope_positions, bias)

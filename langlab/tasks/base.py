@@ -97,6 +97,22 @@ class Task:
         """Raise a LanglabError for a bad option value (``options`` is resolved)."""
 
     @classmethod
+    def needs_causal(cls, options: dict[str, Any]) -> str | None:
+        """Why the task, with these resolved ``options``, needs a causal model (its loss or
+        score reads a prediction of a later token at an earlier position), or None. A model that
+        attends both ways would read the answer there."""
+        return None
+
+    def check_model(self, model: Any) -> None:
+        """A one-line LanglabError when ``model`` attends both ways and the task needs a causal
+        one (:meth:`needs_causal`)."""
+        why = None if getattr(model, "causal", True) else self.needs_causal(self.options)
+        if why:
+            raise LanglabError(f"task {self.name} needs a causal model ({why}); this "
+                               f"{getattr(model, 'registry_name', 'model')} attends both ways "
+                               f"(causal: false)")
+
+    @classmethod
     def check_language(cls, lang: Language) -> None:
         """Raise a one-line LanglabError when the task cannot be asked of ``lang`` (the
         default: every language can). Suites call it before any training."""

@@ -49,6 +49,10 @@ class NextSymbolTask(Task):
             raise LanglabError(f"task {cls.name}: option loss must be bce or mse, "
                                f"not {options['loss']!r}")
 
+    @classmethod
+    def needs_causal(cls, options: dict[str, Any]) -> str | None:
+        return "it predicts each next symbol from the prefix before it"
+
     def make_head(self, d_model: int) -> nn.Module:
         from torch import nn
 

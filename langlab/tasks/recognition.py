@@ -101,6 +101,12 @@ class RecognitionTask(Task):
                 out[name], at = slice(at, at + k), at + k
         return out
 
+    @classmethod
+    def needs_causal(cls, options: dict[str, Any]) -> str | None:
+        on = [f"{k}={options[k]}" for k in ("aux", "lm_loss", "next_loss")
+              if options.get(k) not in (None, "none", 0, 0.0)]
+        return f"its auxiliary losses predict next tokens: {', '.join(on)}" if on else None
+
     def make_head(self, d_model: int) -> nn.Module:
         from torch import nn
 

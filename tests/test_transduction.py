@@ -305,6 +305,11 @@ def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
     report = gather("reports/deletang2023")
     rows = che_rows(report)
     assert rows and {r["language"] for r in rows} <= set(report.languages)
+    # the main table files each task under CHE's class, not its input language's
+    assert {lang: c for lang, c in report.classes.items() if lang in (
+        "che/parity-check", "che/reverse-string", "che/odds-first")} == {
+        "che/parity-check": "regular", "che/reverse-string": "context-free",
+        "che/odds-first": "context-sensitive"}
     variants = {j.key: j for j in expand(load_suite("reports/deletang2023/suite.yaml")) if j.variant}
     db = sqlite3.connect("reports/deletang2023/results.sqlite")
     stored = {}

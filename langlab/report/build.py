@@ -264,9 +264,17 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     for lang, col, _, _ in stale:
         stale_in[(lang, col)] = stale_in.get((lang, col), 0) + 1
     classes, entries = {}, {}
+    # A transduction suite files each task under its function's class (CHE's: reverse string is
+    # context-free though every string is an input), not under its input language's.
+    by_function = [t.name for t in suite_tasks(suite)] == ["transduction"]
     for lang in languages:
         language = load_language(lang, list(grammars))
-        classes[lang] = language_class(language.level, language.tags)
+        level = language.level
+        if by_function:
+            from langlab.languages.transduce import function_form
+
+            level = function_form(language).level
+        classes[lang] = language_class(level, language.tags)
         for col, model in columns:
             # the published numbers are next-symbol results
             ref = published(lang, model, language.tags) if column_task[col] == TASK else None

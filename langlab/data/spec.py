@@ -102,7 +102,9 @@ class FileSource(BaseModel):
     drawn_tests: list[LengthBin] = Field(default_factory=list)
 
 
-ADDED_FIELDS = ("validation_long", "files", "train_lengths")  # see SplitSpec.describe
+# Fields added since data version 1, with their defaults: left out of keys at the default
+# (see SplitSpec.describe).
+ADDED_FIELDS = {"validation_long": None, "files": None, "train_lengths": "spread"}
 
 
 class SplitSpec(BaseModel):
@@ -150,12 +152,16 @@ class SplitSpec(BaseModel):
         """The spec as JSON, fields added since data version 1 left out at their default: what
         run keys and dataset cache keys hash, so that adding a field changes no stored key."""
         out = self.model_dump(mode="json")
-        for name in ADDED_FIELDS:
-            if out.get(name) in (None, "spread"):
+        for name, default in ADDED_FIELDS.items():
+            if out.get(name) == default:
                 out.pop(name, None)
         if out.get("files") is not None and not out["files"]["drawn_tests"]:
             del out["files"]["drawn_tests"]   # added after files: absent at its default
         return out
+
+    def uniform_splits(self) -> tuple[str, ...]:
+        """The splits whose lengths stay exactly uniform (``allocate.plan_splits``)."""
+        return ("train",) if self.train_lengths == "uniform" else ()
 
     def bins(self) -> dict[str, LengthBin]:
         """Split name -> bin, in the order train, validation, tests."""

@@ -195,7 +195,7 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
     pos_sizes = {name: (b.size + 1) // 2 if balanced else b.size for name, b in bins.items()}
     caps = capacities(lang, bins, pos_sizes)
     plans = plan_splits(lang, bins, pos_sizes, caps, np.random.default_rng([spec.seed, 0, 0]),
-                        uniform=("train",) if spec.train_lengths == "uniform" else ())
+                        uniform=spec.uniform_splits())
     positives = draw_plans(lang, plans, caps, spec.distribution, spec.seed)
     negatives: dict[str, list[Tokens]] = {name: [] for name in bins}
     edits: dict[str, list[int]] | None = None   # per negative (flare only); members count 0

@@ -55,7 +55,7 @@ def draw_transduction(form: FunctionForm, spec: SplitSpec, vocab: Vocab):
     sizes = {name: b.size for name, b in bins.items()}
     caps = capacities(domain, bins, sizes)
     plans = plan_splits(domain, bins, sizes, caps, np.random.default_rng([spec.seed, 0, 0]),
-                        uniform=("train",) if spec.train_lengths == "uniform" else ())
+                        uniform=spec.uniform_splits())
     inputs = draw_plans(domain, plans, caps, spec.distribution, spec.seed)
     sid = {t: i + 1 for i, t in enumerate(form.outputs)}
     out = {}

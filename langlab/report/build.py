@@ -201,6 +201,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     from langlab.harness.suite import (column_label, expand, load_suite, skipped_tasks,
                                        suite_tasks)
     from langlab.languages.registry import load_language
+    from langlab.languages.transduce import function_form
 
     run_dir = Path(run_dir)
     for needed in ("suite.yaml", "results.sqlite"):
@@ -269,11 +270,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     by_function = [t.name for t in suite_tasks(suite)] == ["transduction"]
     for lang in languages:
         language = load_language(lang, list(grammars))
-        level = language.level
-        if by_function:
-            from langlab.languages.transduce import function_form
-
-            level = function_form(language).level
+        level = function_form(language).level if by_function else language.level
         classes[lang] = language_class(level, language.tags)
         for col, model in columns:
             # the published numbers are next-symbol results

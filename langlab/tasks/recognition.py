@@ -89,22 +89,28 @@ class RecognitionTask(Task):
                            edit_fraction=float(options["edit_fraction"]),
                            negative_kind=options["negatives"], edit_p=float(options["edit_p"]))
 
+    # The head's extra blocks, each with the option that turns it on.
+    AUX_BLOCKS = (("aux", "aux"), ("lm", "lm_loss"), ("next", "next_loss"))
+
+    @classmethod
+    def aux_blocks(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
+        """(block, option) of each auxiliary block the resolved ``options`` turn on: ``aux``
+        when it is not ``none``, ``lm_loss`` and ``next_loss`` when nonzero."""
+        return [(name, key) for name, key in cls.AUX_BLOCKS
+                if (options[key] != "none" if key == "aux" else float(options[key]) > 0)]
+
     def blocks(self) -> dict[str, slice]:
         """The head's output columns: ``accept`` (0), then one block of ``n_outputs`` columns
         for ``aux`` and for each nonzero coefficient of ``lm_loss`` and ``next_loss``."""
         k = self.vocab.n_outputs
         out, at = {"accept": slice(0, 1)}, 1
-        for name, on in (("aux", self.options["aux"] != "none"),
-                         ("lm", float(self.options["lm_loss"]) > 0),
-                         ("next", float(self.options["next_loss"]) > 0)):
-            if on:
-                out[name], at = slice(at, at + k), at + k
+        for name, _ in self.aux_blocks(self.options):
+            out[name], at = slice(at, at + k), at + k
         return out
 
     @classmethod
     def needs_causal(cls, options: dict[str, Any]) -> str | None:
-        on = [f"{k}={options[k]}" for k in ("aux", "lm_loss", "next_loss")
-              if options.get(k) not in (None, "none", 0, 0.0)]
+        on = [f"{key}={options[key]}" for _, key in cls.aux_blocks(options)]
         return f"its auxiliary losses predict next tokens: {', '.join(on)}" if on else None
 
     def make_head(self, d_model: int) -> nn.Module:

@@ -43,7 +43,40 @@ MODELS: dict[str, tuple[str, dict]] = {
     "transformer rope": ("transformer", {"d_model": WIDTH, "heads": 4, "layers": 2, "positional": "rope"}),
     "transformer alibi": ("transformer", {"d_model": WIDTH, "heads": 4, "layers": 2, "positional": "alibi"}),
     "transformer randomized": ("transformer", {"d_model": WIDTH, "heads": 4, "layers": 2, "positional": "randomized"}),
+    # The Tape-RNN at the CHE suite's sizes, and its tape computed by rolling the cells (one
+    # gather of the five moved tapes per step, langlab's implementation before the Fourier one).
+    "tape-rnn 64 cells": ("tape-rnn", {"hidden": WIDTH, "tape_size": 64, "cell_width": 4, "mlp": 32}),
+    "tape-rnn 64 cells, rolls": ("tape-rnn", {"hidden": WIDTH, "tape_size": 64, "cell_width": 4, "mlp": 32}),
+    "tape-rnn 512 cells": ("tape-rnn", {"hidden": WIDTH, "tape_size": 512, "cell_width": 4, "mlp": 32}),
+    "tape-rnn 512 cells, rolls": ("tape-rnn", {"hidden": WIDTH, "tape_size": 512, "cell_width": 4, "mlp": 32}),
 }
+ROLLS = ", rolls"
+
+
+def tape_by_rolls(self, tokens, lengths):
+    """The Tape-RNN's forward as it was before the Fourier tape: gather the five moved tapes."""
+    import torch
+
+    c = self.config
+    B, T = tokens.shape
+    M = c.tape_size
+    pre = self.input_proj(self.embed(tokens))
+    cells = torch.arange(M)
+    J = self.jumps(tokens)[..., None] % M
+    fixed = torch.stack([cells, (cells + 1) % M, (cells - 1) % M])
+    jump = torch.stack([(cells + J) % M, (cells - J) % M], dim=2)
+    h, tape = pre.new_zeros(B, c.hidden), pre.new_zeros(B, M, c.cell_width)
+    outputs = []
+    for t, pre_t in enumerate(pre.unbind(dim=1)):
+        h = torch.tanh(pre_t + self.recurrent(torch.cat([h, tape[:, 0]], dim=-1)))
+        a = torch.softmax(self.actions(h), dim=-1)[:, :, None, None]
+        written = torch.cat([self.write(h)[:, None], tape[:, 1:]], dim=1)
+        idx = torch.cat([fixed.expand(B, 3, M), jump[:, t]], dim=1)
+        moved = torch.gather(written[:, None].expand(B, 5, M, c.cell_width), 2,
+                             idx[..., None].expand(B, 5, M, c.cell_width))
+        tape = (a * moved).sum(dim=1)
+        outputs.append(torch.cat([h, tape[:, 0]], dim=-1))
+    return self.drop(torch.stack(outputs, dim=1)) * self.real_mask(lengths, T)
 
 
 def baseline_model():
@@ -70,6 +103,8 @@ def measure(label: str, T: int, threads: int, min_time: float) -> float:
     torch.manual_seed(0)
     name, settings = MODELS[label]
     model = baseline_model() if label == BASELINE else build_model(name, vocab_size=VOCAB, **settings)
+    if label.endswith(ROLLS):
+        model.forward = tape_by_rolls.__get__(model)
     head = torch.nn.Linear(model.output_dim, 2)
     opt = torch.optim.Adam([*model.parameters(), *head.parameters()], lr=1e-3)
     tokens = torch.randint(1, VOCAB, (BATCH, T))

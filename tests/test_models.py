@@ -392,3 +392,46 @@ def test_a_stack_deeper_than_the_input_changes_no_number(controller):
         assert torch.equal(out, ref_out)
         assert all(torch.equal(a, b) for a, b in zip(grads, ref_grads))
     assert not torch.equal(run(2)[0], ref_out)
+
+
+def _tape_by_shifts(model, tokens):
+    """The Tape-RNN's recurrence written directly on the cells, as CHE states it: write under
+    the head, then the soft sum of the tape rolled by 0, +1, -1, +J, -J."""
+    c = model.config
+    B, T = tokens.shape
+    pre = model.input_proj(model.embed(tokens))
+    J = model.jumps(tokens)
+    h, tape = pre.new_zeros(B, c.hidden), pre.new_zeros(B, c.tape_size, c.cell_width)
+    outs = []
+    for t in range(T):
+        h = torch.tanh(pre[:, t] + model.recurrent(torch.cat([h, tape[:, 0]], dim=-1)))
+        a = torch.softmax(model.actions(h), dim=-1)
+        written = torch.cat([model.write(h)[:, None], tape[:, 1:]], dim=1)
+        rows = []
+        for b in range(B):
+            j = int(J[b, t])
+            moved = [torch.roll(written[b], -s, dims=0) for s in (0, 1, -1, j, -j)]
+            rows.append(sum(a[b, k] * moved[k] for k in range(5)))
+        tape = torch.stack(rows)
+        outs.append(torch.cat([h, tape[:, 0]], dim=-1))
+    return torch.stack(outs, dim=1)
+
+
+@pytest.mark.parametrize("tape_size", [1, 2, 7, 8, 40])
+def test_the_tape_in_the_fourier_domain_is_the_tape_of_shifts(tape_size):
+    """The encoder keeps the tape as its DFT (a shift is a product there); it must compute the
+    same outputs and gradients as rolling the cells, on odd and even tapes, jumps beyond the
+    tape's size included."""
+    torch.manual_seed(0)
+    model = build_model("tape-rnn", vocab_size=VOCAB, hidden=8, tape_size=tape_size,
+                        cell_width=3, mlp=5).double()
+    tokens = torch.randint(1, VOCAB, (3, 25), generator=torch.Generator().manual_seed(2))
+    tokens[0, 10:] = VOCAB - 1                                  # a long run: J = 10 > some tapes
+    lengths = torch.full((3,), 25)
+    out = model(tokens, lengths)
+    ref = _tape_by_shifts(model, tokens)
+    torch.testing.assert_close(out, ref, rtol=1e-9, atol=1e-10)
+    grads = torch.autograd.grad(out.pow(2).sum(), list(model.parameters()))
+    ref_grads = torch.autograd.grad(ref.pow(2).sum(), list(model.parameters()))
+    for g, r in zip(grads, ref_grads):
+        torch.testing.assert_close(g, r, rtol=1e-8, atol=1e-10)

@@ -2,12 +2,14 @@
 
 Two values go into the store beside the langlab version:
 
-- ``fingerprint``: the *numbers version*, ``n<NUMBERS_VERSION>.d<DATA_VERSION>``. Two runs with
-  the same job description and the same fingerprint give the same numbers on the same machine.
+- ``fingerprint``: the *numbers version*, ``n<NUMBERS_VERSION>.d<DATA_VERSION>``, followed by
+  ``.<model><version>`` for a model listed in :data:`MODEL_NUMBERS`. Two runs with the same job
+  description and the same fingerprint give the same numbers on the same machine.
   ``NUMBERS_VERSION`` is bumped by hand whenever a change alters what a run computes (the
-  training loop, a model, a task's loss or metrics); ``DATA_VERSION`` (:mod:`langlab.data.cache`)
-  whenever dataset generation changes. ``langlab report`` marks every row whose fingerprint is
-  not the running code's.
+  training loop, a task's loss or metrics), a model's entry in ``MODEL_NUMBERS`` when a change
+  alters that model's numbers alone (so rows of other models stay current); ``DATA_VERSION``
+  (:mod:`langlab.data.cache`) whenever dataset generation changes. ``langlab report`` marks
+  every row whose fingerprint is not the running code's for its model.
 - ``code_hash``: a hash of the source of every module that decides a run's numbers (data,
   languages and their YAML files, models, tasks, the training loop). It changes with any edit, refactors included,
   so it is a diagnostic ("which code wrote this row?"), not a verdict.
@@ -18,6 +20,8 @@ alters numbers without a bump fails it, naming the reports to regenerate.
 
 >>> fingerprint().startswith("n"), len(code_hash())
 (True, 12)
+>>> fingerprint("tape-rnn") == fingerprint() + ".tape-rnn2"
+True
 """
 
 from __future__ import annotations
@@ -31,15 +35,19 @@ from langlab.data.cache import DATA_VERSION
 # Bump when a change alters the numbers a run produces, then regenerate the committed reports
 # (the reproduction guard names them). 1: the numbers of reports/ as of December 2026.
 NUMBERS_VERSION = 1
+# A model's own numbers version, where a change altered its numbers alone. tape-rnn 2: the tape
+# moves in the Fourier domain (the same function, rounded differently).
+MODEL_NUMBERS: dict[str, int] = {"tape-rnn": 2}
 
 _ROOT = Path(__file__).resolve().parents[1]
 # The code paths that decide a run's numbers, relative to the package.
 NUMBER_PATHS = ("data", "languages", "grammars", "models", "tasks", "tasks.py", "harness/train.py")
 
 
-def fingerprint() -> str:
-    """The numbers version of the running code, e.g. ``"n1.d3"``."""
-    return f"n{NUMBERS_VERSION}.d{DATA_VERSION}"
+def fingerprint(model: str | None = None) -> str:
+    """The numbers version of the running code for a run of ``model``, e.g. ``"n1.d3"``."""
+    base = f"n{NUMBERS_VERSION}.d{DATA_VERSION}"
+    return f"{base}.{model}{MODEL_NUMBERS[model]}" if model in MODEL_NUMBERS else base
 
 
 @functools.cache
@@ -56,4 +64,4 @@ def code_hash() -> str:
     return h.hexdigest()[:12]
 
 
-__all__ = ["NUMBERS_VERSION", "fingerprint", "code_hash"]
+__all__ = ["MODEL_NUMBERS", "NUMBERS_VERSION", "fingerprint", "code_hash"]

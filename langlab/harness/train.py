@@ -282,7 +282,7 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
 
     row["log"] = buffer.getvalue()
     row["timings"] = timings
-    row["fingerprint"], row["code_hash"] = fingerprint(), code_hash()
+    row["fingerprint"], row["code_hash"] = fingerprint(job.model), code_hash()
     row["threads"] = threads
     row["wall_s"] = time.monotonic() - t0
     return row

@@ -258,9 +258,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
     for r in rows:
         stored[(r["language"], r["column"])] = stored.get((r["language"], r["column"]), 0) + 1
 
-    current = fingerprint()
     stale = sorted((r["language"], r["column"], r["seed"], r.get("fingerprint")) for r in rows
-                   if r.get("fingerprint") != current)
+                   if r.get("fingerprint") != fingerprint(r["model"]))
     stale_in: dict[tuple[str, str], int] = {}
     for lang, col, _, _ in stale:
         stale_in[(lang, col)] = stale_in.get((lang, col), 0) + 1

@@ -364,11 +364,12 @@ def _md_rescored(report: Report) -> list[str]:
 def _md_stale(report: Report) -> list[str]:
     if not report.stale:
         return []
-    from langlab.harness.fingerprint import fingerprint
+    from langlab.harness.fingerprint import MODEL_NUMBERS, fingerprint
 
+    own = "".join(f", {m} {fingerprint(m)}" for m in sorted(MODEL_NUMBERS))
     out = ["## Stale runs", "",
            f"These stored runs were written by code whose numbers version is not the running "
-           f"code's ({fingerprint()}), so rerunning the suite may not give their numbers. "
+           f"code's ({fingerprint()}{own}), so rerunning the suite may not give their numbers. "
            "Delete them from `results.sqlite` and rerun the suite into this folder to "
            "regenerate them.", ""]
     out += [f"- `{_md_escape(lang)}` × {col}, seed {seed}: fingerprint {fp or 'none recorded'}"

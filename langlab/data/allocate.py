@@ -135,10 +135,11 @@ def uniform_fill(caps: Mapping[int, int], size: int, rng: np.random.Generator
 
 def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[str, int],
                 caps: Mapping[int, int], rng: np.random.Generator,
-                uniform: Collection[str] = ()) -> dict[str, Plan]:
+                uniform: Collection[str] = (), gone: Collection[int] = ()) -> dict[str, Plan]:
     """Per split and length, how many distinct strings and repeats to draw (see module doc).
     The splits named in ``uniform`` keep their lengths exactly uniform by repeating the members
-    of scarce lengths (:func:`uniform_fill`) instead of spreading their share over the others."""
+    of scarce lengths (:func:`uniform_fill`) instead of spreading their share over the others.
+    ``gone``: lengths whose members all went to splits planned before these (capacity 0)."""
     names = list(bins)
     shares: dict[str, dict[int, int]] = {name: {} for name in names}
     # Scarce lengths are shared out so that each split's total over them stays proportional
@@ -177,7 +178,7 @@ def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[st
                 f"{name!r} any string disjoint from {', '.join(others)}")
         fill = uniform_fill if name in uniform else water_fill
         plan.distinct, plan.repeats = fill(share, size, rng)
-        _explain(lang, plan, share, caps, bins, uniform=name in uniform)
+        _explain(lang, plan, share, caps, bins, uniform=name in uniform, gone=gone)
         plans[name] = plan
     return plans
 
@@ -206,7 +207,8 @@ def _overlap(a: LengthBin, b: LengthBin) -> bool:
 
 
 def _explain(lang: Language, plan: Plan, share: Mapping[int, int], caps: Mapping[int, int],
-             bins: Mapping[str, LengthBin], uniform: bool = False) -> None:
+             bins: Mapping[str, LengthBin], uniform: bool = False,
+             gone: Collection[int] = ()) -> None:
     """Notes for the user: repeats, lengths given to other splits, lengths below their share."""
     b = plan.bin
     if uniform:
@@ -222,7 +224,7 @@ def _explain(lang: Language, plan: Plan, share: Mapping[int, int], caps: Mapping
         plan.notes.append(f"only {plan.n_distinct} distinct string{'s' * (plan.n_distinct > 1)} "
                           f"of length {b} ({whose}; "
                           f"{plan.size} requested): strings repeat")
-    lost = [n for n in b.lengths() if caps[n] > 0 and share.get(n, 0) == 0]
+    lost = [n for n in b.lengths() if (caps[n] > 0 or n in gone) and share.get(n, 0) == 0]
     if lost:
         plan.notes.append(f"no strings of length {ranges(lost)}: their few members went to "
                           f"other splits (splits are disjoint)")
@@ -233,7 +235,7 @@ def _explain(lang: Language, plan: Plan, share: Mapping[int, int], caps: Mapping
         if short:
             plan.notes.append(f"{_lengths(short)} fewer members than a uniform share "
                               f"({level:.0f}): all their available members are used")
-    no_members = [n for n in b.lengths() if caps[n] == 0]
+    no_members = [n for n in b.lengths() if caps[n] == 0 and n not in gone]
     if no_members and len(no_members) < len(b.lengths()):
         plan.notes.append(f"no members of length {ranges(no_members)}")
 

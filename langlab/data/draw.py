@@ -38,12 +38,19 @@ def length_rng(seed: int, n: int, stream: int) -> np.random.Generator:
 
 
 def draw_distinct(lang: Language, n: int, k: int, capacity: int, distribution: str,
-                  rng: np.random.Generator) -> tuple[list[Tokens], int]:
+                  rng: np.random.Generator, exclude: frozenset[Tokens] = frozenset()
+                  ) -> tuple[list[Tokens], int]:
     """``k`` distinct members of length ``n`` (``capacity``: count(n) capped, >= k), and how
-    many of them had to be drawn uniformly because the named distribution fell short."""
+    many of them had to be drawn uniformly because the named distribution fell short.
+
+    ``exclude``: members already taken elsewhere, never returned; ``capacity`` then counts the
+    members left (exact below ``REJECTION_FACTOR * k``, as always). The draw stays uniform
+    over the members not excluded."""
     if k == 0:
         return [], 0
     got: dict[Tokens, None] = {}
+    if exclude:
+        return _draw_excluding(lang, n, k, capacity, rng, exclude), 0
     if distribution != "uniform":
         attempts = 20 * k + 200
         while len(got) < k and attempts > 0:
@@ -70,6 +77,23 @@ def draw_distinct(lang: Language, n: int, k: int, capacity: int, distribution: s
             for s in pool[:k - len(got)]:
                 got[s] = None
     return list(got), shortfall
+
+
+def _draw_excluding(lang: Language, n: int, k: int, capacity: int, rng: np.random.Generator,
+                    exclude: frozenset[Tokens]) -> list[Tokens]:
+    """Uniform draws of ``k`` distinct members of length ``n`` outside ``exclude`` (members
+    only): by rejection when there is room, else by rank among the exact ``count(n)``."""
+    got: dict[Tokens, None] = {}
+    if capacity >= REJECTION_FACTOR * k:
+        while len(got) < k:   # each draw is new and not excluded with probability >= 3/4
+            for s in lang.sample_many(n, k - len(got) + 2, rng):
+                if s not in exclude:
+                    got[tuple(s)] = None
+                    if len(got) == k:
+                        break
+        return list(got)
+    pool = _members(lang, n, capacity + len(exclude), rng, exclude=exclude)
+    return pool[:k]
 
 
 def _collect(lang: Language, n: int, k: int, count: int, rng: np.random.Generator,
@@ -108,16 +132,21 @@ def _members(lang: Language, n: int, count: int, rng: np.random.Generator,
 
 
 def draw_plans(lang: Language, plans: Mapping[str, Plan], caps: Mapping[int, int],
-               distribution: str, seed: int) -> dict[str, list[Tokens]]:
-    """Every split's strings (distinct ones and repeats, shuffled), per the plans."""
+               distribution: str, seed: int, stream: int = POSITIVE_STREAM,
+               exclude: Mapping[int, frozenset[Tokens]] | None = None
+               ) -> dict[str, list[Tokens]]:
+    """Every split's strings (distinct ones and repeats, shuffled), per the plans. ``exclude``:
+    per length, members taken by other splits (``caps`` then counts the members left);
+    ``stream``: the random stream (one per group of splits drawn from one population)."""
     names = list(plans)
     out: dict[str, list[Tokens]] = {name: [] for name in names}
     lengths = sorted({n for p in plans.values() for n in p.distinct})
     fallback: dict[str, list[int]] = {name: [] for name in names}
     for n in lengths:
         want = [plans[name].distinct.get(n, 0) for name in names]
-        rng = length_rng(seed, n, POSITIVE_STREAM)
-        strings, shortfall = draw_distinct(lang, n, sum(want), caps[n], distribution, rng)
+        rng = length_rng(seed, n, stream)
+        strings, shortfall = draw_distinct(lang, n, sum(want), caps[n], distribution, rng,
+                                           exclude=(exclude or {}).get(n, frozenset()))
         start = 0
         for name, k in zip(names, want):
             mine = strings[start:start + k]
@@ -133,6 +162,6 @@ def draw_plans(lang: Language, plans: Mapping[str, Plan], caps: Mapping[int, int
             plans[name].notes.append(
                 f"distribution {distribution!r} could not supply enough distinct strings of "
                 f"length {ranges(fallback[name])}: the rest were drawn uniformly")
-        order = np.random.default_rng([seed, 0, POSITIVE_STREAM, i]).permutation(len(out[name]))
+        order = np.random.default_rng([seed, 0, stream, i]).permutation(len(out[name]))
         out[name] = [out[name][j] for j in order]
     return out

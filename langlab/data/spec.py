@@ -18,17 +18,51 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 from langlab.errors import LanglabError
 
 
+class DepthWindow(BaseModel):
+    """The deepest nesting a string reaches, from ``lo`` to ``hi`` (inclusive); in YAML
+    ``depth: 2`` (exactly 2) or ``depth: {lo: 1, hi: 3}``.
+
+    >>> DepthWindow.model_validate(2), str(DepthWindow(lo=1, hi=3))
+    (DepthWindow(lo=2, hi=2), '1-3')
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lo: int = Field(ge=0, description="shallowest maximum depth")
+    hi: int = Field(ge=0, description="deepest maximum depth (inclusive)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exactly(cls, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"lo": value, "hi": value}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DepthWindow:
+        if self.hi < self.lo:
+            raise ValueError(f"depth window {self.lo}-{self.hi} is empty (hi < lo)")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.lo}" if self.lo == self.hi else f"{self.lo}-{self.hi}"
+
+
 class LengthBin(BaseModel):
-    """An inclusive range of lengths (in tokens) and how many strings to draw from it.
+    """An inclusive range of lengths (in tokens) and how many strings to draw from it, and
+    optionally the window of maximum nesting depth its strings must reach (``depth``, for
+    languages with brackets: Dyck-k, D_n; sampling stays exactly uniform within the window).
 
     >>> b = LengthBin(lo=51, hi=100, size=2000)
     >>> str(b), b.name, 60 in b, b.lengths()[:2]
     ('51-100', 'test-51-100', True, [51, 52])
+    >>> LengthBin(lo=102, hi=200, size=10, depth=2).name
+    'test-102-200-depth-2'
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -36,6 +70,18 @@ class LengthBin(BaseModel):
     lo: int = Field(ge=0, description="shortest length, in tokens")
     hi: int = Field(ge=0, description="longest length, in tokens (inclusive)")
     size: int = Field(ge=1, description="number of strings to draw")
+    depth: DepthWindow | None = Field(None, description="window of the maximum nesting depth")
+
+    def __repr_args__(self):
+        return [(k, v) for k, v in super().__repr_args__() if not (k == "depth" and v is None)]
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        # Left out when unset, so that bins written before the field keep their keys and dumps.
+        out = handler(self)
+        if out.get("depth") is None:
+            out.pop("depth", None)
+        return out
 
     def __init__(self, lo: int | None = None, hi: int | None = None, size: int | None = None,
                  **kw):
@@ -59,8 +105,8 @@ class LengthBin(BaseModel):
 
     @property
     def name(self) -> str:
-        """The name of a test split over this bin: ``test-LO-HI``."""
-        return f"test-{self}"
+        """The name of a test split over this bin: ``test-LO-HI`` (``-depth-D`` when windowed)."""
+        return f"test-{self}" + ("" if self.depth is None else f"-depth-{self.depth}")
 
     def lengths(self) -> list[int]:
         return list(range(self.lo, self.hi + 1))

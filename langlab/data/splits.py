@@ -31,13 +31,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from langlab.data import cache as _cache
-from langlab.data.allocate import capacities, plan_splits
+from langlab.data.allocate import REJECTION_FACTOR, Plan, capacities, plan_splits
 from langlab.data.draw import draw_plans
 from langlab.data.files import FileSplit
 from langlab.data.flare_negatives import MEMBER, draw_flare_negatives
 from langlab.data.negatives import draw_negatives
 from langlab.data.nextsets import SetTable
-from langlab.data.spec import LengthBin, SplitSpec
+from langlab.data.spec import DepthWindow, LengthBin, SplitSpec
 from langlab.data.targets import convention
 from langlab.data.tensors import Batch, SplitArrays, Vocab, encode_split, make_batches
 from langlab.errors import LanglabError, UnknownNameError
@@ -154,7 +154,7 @@ def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | N
         from langlab.languages.transduce import function_form
 
         form = function_form(lang)
-        _check(form.domain, spec, target_mode)
+        _check(form.domain, spec, target_mode, function=True)
         vocab = transduction_vocab(form)
     else:
         _check(lang, spec, target_mode)
@@ -180,12 +180,25 @@ def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | N
     return ds
 
 
-def _check(lang: Language, spec: SplitSpec, target_mode: str) -> None:
+def _check(lang: Language, spec: SplitSpec, target_mode: str, function: bool = False) -> None:
     if target_mode not in TARGET_MODES:
         raise UnknownNameError("target mode", target_mode, list(TARGET_MODES))
     if spec.distribution not in lang.distributions:
         raise UnknownNameError(f"distribution of {lang.name}", spec.distribution,
                                sorted(lang.distributions))
+    windowed = [name for name, b in spec.bins().items() if b.depth is not None]
+    if windowed and spec.files is None:
+        if function:
+            raise LanglabError(f"{lang.name}: depth windows ({', '.join(windowed)}) are for "
+                               f"recognition and next-symbol data, not transduction")
+        if spec.distribution != "uniform":
+            raise LanglabError(f"{lang.name}: depth windows ({', '.join(windowed)}) are drawn "
+                               f"uniformly; distribution {spec.distribution!r} has none")
+        from langlab.languages.depth import depth_window
+
+        for name in windowed:
+            w = spec.bins()[name].depth
+            depth_window(lang, w.lo, w.hi)   # a language without depth: its one-line error
 
 
 def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: str,
@@ -193,10 +206,7 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
     bins = spec.bins()
     balanced = request.negatives   # half members, half non-members of the same lengths
     pos_sizes = {name: (b.size + 1) // 2 if balanced else b.size for name, b in bins.items()}
-    caps = capacities(lang, bins, pos_sizes)
-    plans = plan_splits(lang, bins, pos_sizes, caps, np.random.default_rng([spec.seed, 0, 0]),
-                        uniform=spec.uniform_splits())
-    positives = draw_plans(lang, plans, caps, spec.distribution, spec.seed)
+    plans, positives = _draw_positives(lang, spec, bins, pos_sizes)
     negatives: dict[str, list[Tokens]] = {name: [] for name in bins}
     edits: dict[str, list[int]] | None = None   # per negative (flare only); members count 0
     if balanced:
@@ -239,6 +249,48 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
            for name, (b, arrays, distinct) in splits.items()}
     return Dataset(lang.name, request.task, spec, target_mode, dict(request.options), vocab, out,
                    key)
+
+
+def _draw_positives(lang: Language, spec: SplitSpec, bins: dict[str, LengthBin],
+                    sizes: dict[str, int]) -> tuple[dict[str, Plan], dict[str, list[Tokens]]]:
+    """Every split's plan and members. Bins with a depth window draw from the members in their
+    window (:func:`~langlab.languages.depth.depth_window`), one group of bins per window in
+    the order the bins come; each group excludes what the groups before it took, so splits stay
+    disjoint and each draw stays uniform over the members left in its window."""
+    groups: dict[DepthWindow | None, dict[str, LengthBin]] = {}
+    for name, b in bins.items():
+        groups.setdefault(b.depth, {})[name] = b
+    if list(groups) == [None]:   # no windows: the one population, as always
+        caps = capacities(lang, bins, sizes)
+        plans = plan_splits(lang, bins, sizes, caps, np.random.default_rng([spec.seed, 0, 0]),
+                            uniform=spec.uniform_splits())
+        return plans, draw_plans(lang, plans, caps, spec.distribution, spec.seed)
+    from langlab.data.draw import POSITIVE_STREAM
+    from langlab.languages.depth import depth_window
+
+    plans, positives = {}, {}
+    taken: dict[int, set[Tokens]] = {}
+    for g, (window, group) in enumerate(groups.items()):
+        pop = lang if window is None else depth_window(lang, window.lo, window.hi)
+        demand: dict[int, int] = {}
+        for name, b in group.items():
+            for n in b.lengths():
+                demand[n] = demand.get(n, 0) + sizes[name]
+        exclude = {n: frozenset(s for s in taken.get(n, ()) if pop.accepts(s)) for n in demand}
+        # count(n) capped, minus what earlier groups took: exact below the rejection level.
+        caps = {n: pop.count_capped(n, REJECTION_FACTOR * d + len(exclude[n])) - len(exclude[n])
+                for n, d in sorted(demand.items())}
+        gone = [n for n, c in caps.items() if c == 0 and exclude[n]]
+        got = plan_splits(pop, group, sizes, caps, np.random.default_rng([spec.seed, 0, 0, g]),
+                          uniform=[u for u in spec.uniform_splits() if u in group], gone=gone)
+        drawn = draw_plans(pop, got, caps, spec.distribution, spec.seed,
+                           stream=POSITIVE_STREAM + 100 * (g + 1), exclude=exclude)
+        for name, strings in drawn.items():
+            for s in strings:
+                taken.setdefault(len(s), set()).add(s)
+        plans.update(got)
+        positives.update(drawn)
+    return {name: plans[name] for name in bins}, {name: positives[name] for name in bins}
 
 
 def _build_transduction(lang, form, request: DataRequest, spec: SplitSpec, target_mode: str,

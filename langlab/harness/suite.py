@@ -412,7 +412,33 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
                 if not model.causal:
                     _check_two_way(suite, doc, i, entry, bool(overrides))
         _check_task_languages(suite, doc, bool(overrides))
+    _check_depth_languages(suite, doc, bool(overrides))
     return suite
+
+
+def _check_depth_languages(suite: Suite, doc: Any, overridden: bool) -> None:
+    """A bin with a depth window, for a language without brackets (so without a depth), is an
+    error at that language's line (or at the suite's split), before any data is drawn."""
+    from langlab.languages.registry import list_languages, load_language
+
+    names = None
+    for i, item in enumerate(suite.languages):
+        split = suite.entry_split(item)
+        windowed = [name for name, b in split.bins().items() if b.depth is not None]
+        if not windowed or split.files is not None:
+            continue
+        names = names or list_languages()
+        try:
+            langs = [load_language(n) for n in _expand(_entry_name(item), names, ())]
+        except UnknownNameError:
+            continue  # an unknown name or tag is expand's error
+        for lang in langs:
+            if not lang.brackets:
+                own = not isinstance(item, str) and bool(item.split)
+                msg = (f"suite: languages[{i}]: {lang.name} has no brackets, so no nesting "
+                       f"depth for the depth window of {', '.join(windowed)}")
+                at = ("languages", i) if own or "split" not in doc.data else ("split",)
+                raise SpecError(msg) if overridden else doc.error(msg, at)
 
 
 def _check_two_way(suite: Suite, doc: Any, index: int, entry: ModelEntry,

@@ -90,6 +90,9 @@ class Language:
     paper_targets: str = "exact"
     description: str = ""
     reference: str = ""
+    # Bracket pairs (open, close) that give a prefix its nesting depth (opening minus closing):
+    # Dyck-k's pairs, or a language file's ``brackets:``. Empty: the language has no depth.
+    brackets: tuple[tuple[str, str], ...] = ()
     # Accepted and rejected examples, written as strings (checked by the contract tests).
     examples_accept: ClassVar[Sequence[str]] = ()
     examples_reject: ClassVar[Sequence[str]] = ()

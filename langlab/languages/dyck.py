@@ -75,7 +75,7 @@ class Dyck(ScanLanguage):
             raise LanglabError(f"dyck: k must be between 1 and {len(PAIRS)}, got {k}")
         self.k = k
         self.name = f"dyck-{k}"
-        self.pairs = PAIRS[:k]
+        self.pairs = self.brackets = PAIRS[:k]
         self.alphabet = tuple(t for pair in self.pairs for t in pair)
         self._open = {o: i for i, (o, _) in enumerate(self.pairs)}
         self._close = {c: i for i, (_, c) in enumerate(self.pairs)}

@@ -100,6 +100,8 @@ def build_language(spec: LanguageSpec, name: str | None = None,
     lang.name = full
     lang.tags = spec.tags
     lang.paper_targets = spec.paper_targets
+    if spec.brackets:
+        lang.brackets = spec.brackets
     lang.description = spec.description or lang.description
     lang.reference = spec.reference or getattr(lang, "reference", "")
     lang.examples_accept = tuple(text for ok, text, _ in spec.examples if ok)

@@ -50,6 +50,8 @@ def check_fields(spec: LanguageSpec) -> None:
                              f"{did_you_mean(kind, PAPER_TARGETS)} (conventions: "
                              f"{', '.join(PAPER_TARGETS)})", node)
         spec.paper_targets = kind
+    if "brackets" in nodes:
+        _brackets(spec)
     for key in ("description", "reference"):
         if key in nodes:
             setattr(spec, key, text_value(src, spec.node(key), key).strip())
@@ -130,6 +132,24 @@ def _definition(spec: LanguageSpec) -> None:
                                         for x in v.value]
             else:
                 spec.params[k.value] = _coerce(text_value(spec.src, v, f"params: {k.value}"))
+
+
+def _brackets(spec: LanguageSpec) -> None:
+    """``brackets: [[open, close], ...]``: the pairs that give a prefix its nesting depth."""
+    pairs, used = [], set()
+    for item in _items(spec, "brackets"):
+        if not isinstance(item, yaml.SequenceNode) or len(item.value) != 2:
+            raise spec.error("brackets: each entry is a pair [open, close], e.g. [a, b]", item)
+        pair = tuple(text_value(spec.src, n, "a bracket") for n in item.value)
+        for tok, n in zip(pair, item.value):
+            if tok not in spec.alphabet:
+                raise spec.error(f"brackets: {tok!r} is not in the alphabet "
+                                 f"({', '.join(spec.alphabet)})", n)
+            if tok in used:
+                raise spec.error(f"brackets: {tok!r} is in two pairs", n)
+            used.add(tok)
+        pairs.append(pair)
+    spec.brackets = tuple(pairs)
 
 
 def _coerce(value: str) -> str | int:

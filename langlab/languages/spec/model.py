@@ -15,7 +15,7 @@ from langlab.languages.syntax import DefinitionError, check_tokens, split_tokens
 from langlab.yamlio import Source, is_null, kind_of, scalar_offsets
 
 KEYS = ("schema", "name", "description", "alphabet", "level", "tags", "paper_targets", "regex",
-        "dfa", "cfg", "pattern", "python", "params", "examples", "reference")
+        "dfa", "cfg", "pattern", "python", "params", "examples", "reference", "brackets")
 GENERIC = ("regex", "dfa", "cfg", "pattern")
 # Names are the field's own (the 2020 paper's "{0,1,2}*02*", "aa*bb*cc*dd*ee*"): any characters
 # but whitespace, "/" (the namespace separator) and quotes.
@@ -33,6 +33,7 @@ class LanguageSpec:
     level: str | None = None
     tags: frozenset[str] = frozenset()
     paper_targets: str = "exact"
+    brackets: tuple[tuple[str, str], ...] = ()
     description: str = ""
     reference: str = ""
     kind: str | None = None        # the generic definition, if any

@@ -33,7 +33,7 @@ MODELS: dict[str, tuple[str, dict]] = {
     "rnn": ("rnn", {"hidden": 64, "layers": 1}),
     "lstm": ("lstm", {"hidden": 64, "layers": 1}),
     "stack-rnn": ("stack-rnn", {"hidden": 64, "stack_depth": 512, "stack_width": 4}),
-    "tape-rnn": ("tape-rnn", {"hidden": 64, "tape_size": 64, "cell_width": 4, "mlp": 32}),
+    "tape-rnn": ("tape-rnn", {"hidden": 64, "tape_size": 512, "cell_width": 4, "mlp": 32}),
     "transformer": ("transformer", {"d_model": 32, "heads": 4, "layers": 2, "ff": 64,
                                     "positional": "alibi", "max_len": 2048}),
     "transformer (CHE's size)": ("transformer", {"d_model": 64, "heads": 8, "layers": 5, "ff": 256,

@@ -149,3 +149,12 @@ def test_a_suite_window_on_a_language_without_brackets_is_a_positioned_error(tmp
     with pytest.raises(SpecError) as info:
         load_suite(path)
     assert info.value.line == 5 and "parity has no brackets" in str(info.value)
+
+
+def test_a_split_left_nothing_by_an_earlier_window_says_so():
+    lang = langlab.load_language("d-2")
+    spec = SplitSpec(train=LengthBin(2, 8, 100, depth=DepthWindow(lo=0, hi=2)),
+                     validation=LengthBin(2, 8, 5), test=[LengthBin(10, 12, 5)])
+    with pytest.raises(LanglabError, match="every member of length 2-8 is in a split drawn "
+                                           "before 'validation'"):
+        make_dataset(lang, DataRequest("next-symbol"), spec)

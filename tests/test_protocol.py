@@ -14,6 +14,7 @@ from langlab.errors import SpecError
 from langlab.harness.execute import run_suite
 from langlab.harness.results import rescore
 from langlab.harness.store import Store
+from langlab.data.spec import SplitSpec
 from langlab.harness.suite import expand, load_suite
 
 BASE = """\
@@ -332,3 +333,36 @@ def test_a_long_rule_without_its_split_is_a_positioned_error_before_training(tmp
     text = path.read_text().replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n  test: [")
     path.write_text(text)
     assert load_suite(path).selection == rule
+
+
+def test_an_isolating_run_with_its_own_split_shows_its_own_bins(tmp_path):
+    """The isolation that explains a D_n cell moves to the paper's bins and depths: its cells are
+    scored on bins the table has no column for, shown under "own bins"."""
+    from langlab.languages.depth import max_depth
+    from langlab.report import make_report
+
+    extra = textwrap.dedent("""\
+        isolate:
+          - reason: split
+            languages: [d-2]
+            set:
+              split.train: {lo: 2, hi: 12, size: 40, depth: {lo: 1, hi: 2}}
+              split.validation: {lo: 2, hi: 12, size: 10, depth: 2}
+              split.test: [{lo: 14, hi: 20, size: 20, depth: 2}]
+            note: the paper's D_n bins
+        """)
+    out = tmp_path / "run"
+    summary = run_suite(load_suite(suite_file(tmp_path, "- d-2\n", extra=extra)), out,
+                        workers=1, quiet=True)
+    assert summary.failed == 0 and summary.done == 2
+    md = (make_report(out, tmp_path / "rep", plots=False) / "table.md").read_text()
+    [row] = [line for line in md.splitlines() if line.startswith("| `d-2` | lstm | split")]
+    assert "14-20-depth-2: " in row and row.count("—") == 2   # the suite's two bins: none
+    import langlab
+    from langlab.data.splits import DataRequest, make_dataset
+
+    iso = next(j for j in expand(load_suite(tmp_path / "suite.yaml")) if j.variant)
+    spec = SplitSpec.model_validate(iso.split)
+    test = make_dataset(langlab.load_language("d-2"), DataRequest("next-symbol"),
+                        spec).splits["test-14-20-depth-2"]
+    assert {max_depth(e.tokens, [("a", "b")]) for e in test.examples} == {2}

@@ -169,6 +169,10 @@ def plan_splits(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[st
         have = sum(share.values())
         if have == 0:
             total = sum(caps[n] for n in b.lengths())
+            if total == 0 and any(n in gone for n in b.lengths()):
+                raise LanglabError(f"{lang.name}: every member of length {b} is in a split "
+                                   f"drawn before {name!r} (one with another depth window): "
+                                   f"give {name!r} other lengths or a depth window")
             if total == 0:
                 raise LanglabError(f"{lang.name} has no members of length {b}: "
                                    f"cannot fill split {name!r}")

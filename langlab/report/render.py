@@ -317,21 +317,31 @@ def _md_comparison(report: Report) -> list[str]:
 def _md_isolated(report: Report) -> list[str]:
     if not report.isolated:
         return []
+    def score(st) -> str:
+        return pct(st.max) + (f" ({pct(st.mean)} ± {pct(st.sd)})" if st.n > 1 else "")
+
+    # An isolating run that changes the split has bins of its own: shown in a column of theirs.
+    def own_bins(cell) -> list[str]:
+        return [b for b in (cell.bins if cell else ()) if b.startswith("test-")
+                and b not in report.bins]
+
+    own = any(own_bins(cell) for items in report.isolated.values() for _, cell in items)
     out = ["## Isolating runs", "",
-           "Each row is a cell of this suite rerun with one setting changed (suite `isolate`).",
+           "Each row is a cell of this suite rerun with one setting changed (suite `isolate`)"
+           + ("; a run with a split of its own shows its bins under \"own bins\"." if own else "."),
            "", "| language | model | reason | changed | " + " | ".join(
-               b.removeprefix("test-") for b in report.bins) + " | note |",
-           "|---|---|---|---|" + "---:|" * len(report.bins) + "---|"]
+               b.removeprefix("test-") for b in report.bins) + (" | own bins" if own else "")
+           + " | note |",
+           "|---|---|---|---|" + "---:|" * len(report.bins) + ("---|" if own else "") + "---|"]
     for (lang, col), items in report.isolated.items():
         for iso, cell in items:
             vals = []
             for b in report.bins:
                 st = cell.bins.get(b) if cell else None
-                if st is None:
-                    vals.append(DASH)
-                else:
-                    vals.append(pct(st.max) + (f" ({pct(st.mean)} ± {pct(st.sd)})"
-                                               if st.n > 1 else ""))
+                vals.append(DASH if st is None else score(st))
+            if own:
+                extra = [f"{b.removeprefix('test-')}: {score(cell.bins[b])}" for b in own_bins(cell)]
+                vals.append("; ".join(extra) or DASH)
             changed = ", ".join(f"`{k}={v}`" for k, v in iso.set.items())
             out.append(f"| `{_md_escape(lang)}` | {col} | {iso.reason} | {_md_escape(changed)} | "
                        + " | ".join(vals) + f" | {_md_escape(iso.note)} |")

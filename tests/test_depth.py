@@ -158,3 +158,30 @@ def test_a_split_left_nothing_by_an_earlier_window_says_so():
     with pytest.raises(LanglabError, match="every member of length 2-8 is in a split drawn "
                                            "before 'validation'"):
         make_dataset(lang, DataRequest("next-symbol"), spec)
+
+
+@pytest.mark.parametrize("n, exclude", [(10, 4), (16, 20)])
+def test_draws_that_exclude_taken_members_stay_uniform_over_the_rest(n, exclude):
+    """Both paths of the excluding draw (by rank when few members are left, by rejection when
+    many are): every member left turns up equally often, no excluded one ever."""
+    import collections
+
+    import numpy as np
+
+    from langlab.data.draw import draw_distinct
+
+    lang = langlab.load_language("d-2")
+    members = _brute(lang, n, 0, 2)
+    taken = frozenset(members[:exclude])
+    left = [m for m in members if m not in taken]
+    counts: collections.Counter = collections.Counter()
+    trials, k = 3000, 3
+    for seed in range(trials):
+        got, _ = draw_distinct(lang, n, k, len(left), "uniform", np.random.default_rng(seed),
+                               exclude=taken)
+        assert len(set(got)) == k and not set(got) & taken
+        counts.update(got)
+    expected = trials * k / len(left)
+    assert set(counts) == set(left)
+    chi2, df = sum((c - expected) ** 2 / expected for c in counts.values()), len(left) - 1
+    assert chi2 < df + 5 * (2 * df) ** 0.5   # about 5 sd above its mean under uniformity

@@ -82,18 +82,21 @@ def draw_distinct(lang: Language, n: int, k: int, capacity: int, distribution: s
 def _draw_excluding(lang: Language, n: int, k: int, capacity: int, rng: np.random.Generator,
                     exclude: frozenset[Tokens]) -> list[Tokens]:
     """Uniform draws of ``k`` distinct members of length ``n`` outside ``exclude`` (members
-    only): by rejection when there is room, else by rank among the exact ``count(n)``."""
+    only; ``capacity`` of them left): by rejection when there is room, else by rank among the
+    exact ``count(n)``."""
+    total = lang.count_capped(n, REJECTION_FACTOR * (k + len(exclude)))   # exact below the cap
+    if capacity < k:
+        raise LanglabError(f"{lang.name}: {k} strings of length {n} asked, {capacity} left")
     got: dict[Tokens, None] = {}
-    if capacity >= REJECTION_FACTOR * k:
+    if total >= REJECTION_FACTOR * (k + len(exclude)):
         while len(got) < k:   # each draw is new and not excluded with probability >= 3/4
             for s in lang.sample_many(n, k - len(got) + 2, rng):
-                if s not in exclude:
+                if tuple(s) not in exclude:
                     got[tuple(s)] = None
                     if len(got) == k:
                         break
         return list(got)
-    pool = _members(lang, n, capacity + len(exclude), rng, exclude=exclude)
-    return pool[:k]
+    return _members(lang, n, total, rng, exclude=exclude)[:k]
 
 
 def _collect(lang: Language, n: int, k: int, count: int, rng: np.random.Generator,

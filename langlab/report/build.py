@@ -78,17 +78,26 @@ class Entry:
             return "failed"
         return "ok" if self.stored == self.expected and not self.cell.failed else "partial"
 
-    def reason(self, split: str, isolated: list) -> tuple[str, str] | None:
+    def reason(self, split: str, isolated: list, bins: list[str] = ()) -> tuple[str, str] | None:
         """Why this cell disagrees with its published number at ``split``: the first isolating
         run of it whose result there agrees with the published number, as (reason, its label
-        and result); ``("unexplained", "")`` when none does; None when the cell agrees."""
+        and result); ``("unexplained", "")`` when none does; None when the cell agrees.
+
+        An isolating run with test bins of its own (it changes the split) is read by position,
+        its k-th test bin for the table's k-th (``bins``), as published numbers attach to a
+        paper's bins by position."""
         if not self.disagrees(split):
             return None
         ref = self.reference.values[split]
         for iso, cell in isolated:
-            stats = cell.bins.get(split) if cell else None
+            at, stats = split, cell.bins.get(split) if cell else None
+            own = own_test_bins(cell, bins)
+            if stats is None and own and split in bins and list(bins).index(split) < len(own):
+                at = own[list(bins).index(split)]
+                stats = cell.bins[at]
             if stats is not None and generalizes(stats.max) == generalizes(ref):
-                return iso.reason, f"{iso.label} gives {100 * stats.max:.1f}"
+                where = "" if at == split else f" at {at.removeprefix('test-')}"
+                return iso.reason, f"{iso.label} gives {100 * stats.max:.1f}{where}"
         return "unexplained", ""
 
     def disagrees(self, split: str) -> bool | None:
@@ -391,6 +400,13 @@ def _rescored(rows: list[dict], cells: dict) -> dict:
         if len(by_rule) > 1:
             out[(lang, col)] = by_rule
     return out
+
+
+def own_test_bins(cell: Cell | None, bins: list[str]) -> list[str]:
+    """The test bins of an isolating run's cell that the table has no column for (it changed
+    the split), in the order of their lengths."""
+    return sorted((b for b in (cell.bins if cell else ()) if b.startswith("test-")
+                   and b not in bins), key=_bin_order)
 
 
 def ordinal_bins(row: dict) -> dict[str, str]:

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, LONG_RULES, MEMBERS
-from langlab.report.build import Entry, Report, generalizes
+from langlab.report.build import Entry, Report, generalizes, own_test_bins
 from langlab.report.che import che_json, che_md
 from langlab.report import formulations as formulation_section
 from langlab.report.formulations import formulations_json, formulations_md
@@ -264,7 +264,7 @@ def comparison_rows(report: Report) -> list[dict]:
                     continue
                 stats = e.cell.bins.get(b) if e.cell else None
                 theirs = other.get((lang, col), {}).get(b)
-                why = e.reason(b, iso)
+                why = e.reason(b, iso, report.bins)
                 rows.append({
                     "language": lang, "column": col, "bin": b,
                     "lengths": report.bin_ranges.get(lang, {}).get(b, b.removeprefix("test-")),
@@ -321,11 +321,8 @@ def _md_isolated(report: Report) -> list[str]:
         return pct(st.max) + (f" ({pct(st.mean)} ± {pct(st.sd)})" if st.n > 1 else "")
 
     # An isolating run that changes the split has bins of its own: shown in a column of theirs.
-    def own_bins(cell) -> list[str]:
-        return [b for b in (cell.bins if cell else ()) if b.startswith("test-")
-                and b not in report.bins]
-
-    own = any(own_bins(cell) for items in report.isolated.values() for _, cell in items)
+    own = any(own_test_bins(cell, report.bins)
+              for items in report.isolated.values() for _, cell in items)
     out = ["## Isolating runs", "",
            "Each row is a cell of this suite rerun with one setting changed (suite `isolate`)"
            + ("; a run with a split of its own shows its bins under \"own bins\"." if own else "."),
@@ -340,7 +337,8 @@ def _md_isolated(report: Report) -> list[str]:
                 st = cell.bins.get(b) if cell else None
                 vals.append(DASH if st is None else score(st))
             if own:
-                extra = [f"{b.removeprefix('test-')}: {score(cell.bins[b])}" for b in own_bins(cell)]
+                extra = [f"{b.removeprefix('test-')}: {score(cell.bins[b])}"
+                         for b in own_test_bins(cell, report.bins)]
                 vals.append("; ".join(extra) or DASH)
             changed = ", ".join(f"`{k}={v}`" for k, v in iso.set.items())
             out.append(f"| `{_md_escape(lang)}` | {col} | {iso.reason} | {_md_escape(changed)} | "

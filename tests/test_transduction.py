@@ -323,9 +323,12 @@ def test_the_che_section_sets_our_score_beside_table2_and_counts_agreement():
     n_agree = 0
     for r in rows:
         for c in r["cells"]:
-            assert c["ours"] == round(100 * max(stored[(r["language"], c["column"])]), 1)
-            model = dict(report.columns)[c["column"]]
-            assert c["published"] == published(r["language"], model)
+            # several columns of one model (the Transformer's encodings) are one cell, their best
+            cols = c.get("columns", [c["column"]])
+            assert c["ours"] == round(100 * max(max(stored[(r["language"], col)])
+                                                for col in cols), 1)
+            assert len({dict(report.columns)[col] for col in cols}) == 1
+            assert c["published"] == published(r["language"], dict(report.columns)[cols[0]])
             n_agree += (c["ours"] >= 90) == (c["published"] >= 90)
     assert agreement(rows) == (n_agree, sum(len(r["cells"]) for r in rows))
     text = "\n".join(che_md(report))

@@ -58,14 +58,17 @@ class Plan:
         return sum(self.distinct.values())
 
 
-def capacities(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[str, int]
-               ) -> dict[int, int]:
-    """``count(n)`` capped at ``REJECTION_FACTOR`` times the demand on ``n`` (exact below it)."""
+def capacities(lang: Language, bins: Mapping[str, LengthBin], sizes: Mapping[str, int],
+               taken: Mapping[int, Collection] | None = None) -> dict[int, int]:
+    """``count(n)`` capped at ``REJECTION_FACTOR`` times the demand on ``n`` (exact below it),
+    less the members ``taken`` at ``n`` by splits drawn before these."""
     demand: dict[int, int] = {}
     for name, b in bins.items():
         for n in b.lengths():
             demand[n] = demand.get(n, 0) + sizes[name]
-    return {n: lang.count_capped(n, REJECTION_FACTOR * d) for n, d in sorted(demand.items())}
+    gone = {n: len((taken or {}).get(n, ())) for n in demand}
+    return {n: lang.count_capped(n, REJECTION_FACTOR * d + gone[n]) - gone[n]
+            for n, d in sorted(demand.items())}
 
 
 def largest_remainder(total: int, weights: list[int]) -> list[int]:

@@ -31,8 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from langlab.data import cache as _cache
-from langlab.data.allocate import REJECTION_FACTOR, Plan, capacities, plan_splits
-from langlab.data.draw import draw_plans
+from langlab.data.allocate import Plan, capacities, plan_splits
+from langlab.data.draw import POSITIVE_STREAM, draw_plans
 from langlab.data.files import FileSplit
 from langlab.data.flare_negatives import MEMBER, draw_flare_negatives
 from langlab.data.negatives import draw_negatives
@@ -196,8 +196,7 @@ def _check(lang: Language, spec: SplitSpec, target_mode: str, function: bool = F
                                f"uniformly; distribution {spec.distribution!r} has none")
         from langlab.languages.depth import depth_window
 
-        for name in windowed:
-            w = spec.bins()[name].depth
+        for w in {b.depth for b in spec.bins().values() if b.depth is not None}:
             depth_window(lang, w.lo, w.hi)   # a language without depth: its one-line error
 
 
@@ -265,21 +264,15 @@ def _draw_positives(lang: Language, spec: SplitSpec, bins: dict[str, LengthBin],
         plans = plan_splits(lang, bins, sizes, caps, np.random.default_rng([spec.seed, 0, 0]),
                             uniform=spec.uniform_splits())
         return plans, draw_plans(lang, plans, caps, spec.distribution, spec.seed)
-    from langlab.data.draw import POSITIVE_STREAM
     from langlab.languages.depth import depth_window
 
     plans, positives = {}, {}
     taken: dict[int, set[Tokens]] = {}
     for g, (window, group) in enumerate(groups.items()):
         pop = lang if window is None else depth_window(lang, window.lo, window.hi)
-        demand: dict[int, int] = {}
-        for name, b in group.items():
-            for n in b.lengths():
-                demand[n] = demand.get(n, 0) + sizes[name]
-        exclude = {n: frozenset(s for s in taken.get(n, ()) if pop.accepts(s)) for n in demand}
-        # count(n) capped, minus what earlier groups took: exact below the rejection level.
-        caps = {n: pop.count_capped(n, REJECTION_FACTOR * d + len(exclude[n])) - len(exclude[n])
-                for n, d in sorted(demand.items())}
+        exclude = {n: frozenset(s for s in taken.get(n, ()) if pop.accepts(s))
+                   for b in group.values() for n in b.lengths()}
+        caps = capacities(pop, group, sizes, taken=exclude)
         gone = [n for n, c in caps.items() if c == 0 and exclude[n]]
         got = plan_splits(pop, group, sizes, caps, np.random.default_rng([spec.seed, 0, 0, g]),
                           uniform=[u for u in spec.uniform_splits() if u in group], gone=gone)

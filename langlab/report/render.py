@@ -317,6 +317,7 @@ def _md_comparison(report: Report) -> list[str]:
 def _md_isolated(report: Report) -> list[str]:
     if not report.isolated:
         return []
+
     def score(st) -> str:
         return pct(st.max) + (f" ({pct(st.mean)} ± {pct(st.sd)})" if st.n > 1 else "")
 

@@ -58,11 +58,19 @@ class LengthBin(BaseModel):
     optionally the window of maximum nesting depth its strings must reach (``depth``, for
     languages with brackets: Dyck-k, D_n; sampling stays exactly uniform within the window).
 
+    A bin may instead give a window of the language's parameter (``n: {lo: 51, hi: 100}`` or
+    ``n: 7``; ``unit`` is then ``"n"``), as the 2020 paper bins aⁿbⁿ by n. The window becomes
+    lengths once the language is known (:meth:`resolve`): for aⁿbⁿ, n 51-100 is lengths 102-200,
+    the same strings, each n as likely as another.
+
     >>> b = LengthBin(lo=51, hi=100, size=2000)
     >>> str(b), b.name, 60 in b, b.lengths()[:2]
     ('51-100', 'test-51-100', True, [51, 52])
     >>> LengthBin(lo=102, hi=200, size=10, depth=2).name
     'test-102-200-depth-2'
+    >>> w = LengthBin.model_validate({"n": {"lo": 51, "hi": 100}, "size": 50})
+    >>> str(w), w.name, str(w.resolve(lambda n: 2 * n))
+    ('n51-100', 'test-n51-100', '102-200')
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -71,17 +79,37 @@ class LengthBin(BaseModel):
     hi: int = Field(ge=0, description="longest length, in tokens (inclusive)")
     size: int = Field(ge=1, description="number of strings to draw")
     depth: DepthWindow | None = Field(None, description="window of the maximum nesting depth")
+    unit: Literal["n"] | None = Field(
+        None, description="n: lo and hi are a window of the language's parameter, not lengths")
 
     def __repr_args__(self):
-        return [(k, v) for k, v in super().__repr_args__() if not (k == "depth" and v is None)]
+        return [(k, v) for k, v in super().__repr_args__()
+                if not (k in ("depth", "unit") and v is None)]
 
     @model_serializer(mode="wrap")
     def _dump(self, handler):
-        # Left out when unset, so that bins written before the field keep their keys and dumps.
+        # Left out when unset, so that bins written before the fields keep their keys and dumps.
         out = handler(self)
-        if out.get("depth") is None:
-            out.pop("depth", None)
+        for key in ("depth", "unit"):
+            if out.get(key) is None:
+                out.pop(key, None)
         return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parameter_window(cls, value):
+        # ``n: 7`` or ``n: {lo, hi}`` in place of lo and hi
+        if not isinstance(value, dict) or "n" not in value:
+            return value
+        value = dict(value)
+        window = value.pop("n")
+        if "lo" in value or "hi" in value:
+            raise ValueError("give the bin's lengths (lo, hi) or its window of n, not both")
+        if isinstance(window, int) and not isinstance(window, bool):
+            window = {"lo": window, "hi": window}
+        if not isinstance(window, dict) or set(window) != {"lo", "hi"}:
+            raise ValueError("n is a window of the language's parameter: n: 7 or n: {lo: 1, hi: 50}")
+        return {**value, **window, "unit": "n"}
 
     def __init__(self, lo: int | None = None, hi: int | None = None, size: int | None = None,
                  **kw):
@@ -98,10 +126,18 @@ class LengthBin(BaseModel):
         return self
 
     def __str__(self) -> str:
-        return f"{self.lo}-{self.hi}"
+        return f"{self.unit or ''}{self.lo}-{self.hi}"
 
     def __contains__(self, n: object) -> bool:
-        return isinstance(n, int) and self.lo <= n <= self.hi
+        return isinstance(n, int) and self.unit is None and self.lo <= n <= self.hi
+
+    def resolve(self, length_of) -> LengthBin:
+        """The bin in lengths: a window of n becomes ``length_of(lo)-length_of(hi)`` (the
+        parameter's lengths, strictly increasing in n); a bin in lengths stays as it is."""
+        if self.unit is None:
+            return self
+        return self.model_copy(update={"lo": length_of(self.lo), "hi": length_of(self.hi),
+                                       "unit": None})
 
     @property
     def name(self) -> str:
@@ -109,6 +145,9 @@ class LengthBin(BaseModel):
         return f"test-{self}" + ("" if self.depth is None else f"-depth-{self.depth}")
 
     def lengths(self) -> list[int]:
+        if self.unit is not None:
+            raise LanglabError(f"bin {self} is a window of a language's parameter: resolve it "
+                               "with the language first (SplitSpec.resolve)")
         return list(range(self.lo, self.hi + 1))
 
     @classmethod
@@ -204,6 +243,30 @@ class SplitSpec(BaseModel):
         if out.get("files") is not None and not out["files"]["drawn_tests"]:
             del out["files"]["drawn_tests"]   # added after files: absent at its default
         return out
+
+    def resolve(self, language) -> SplitSpec:
+        """The spec with every window of the language's parameter (``n:``) made lengths; the
+        same spec when it has none. A language without a parameter is an error naming it."""
+        bins = [*self.bins().values(), *(self.files.drawn_tests if self.files else ())]
+        windowed = [b for b in bins if b.unit is not None]
+        if not windowed:
+            return self
+        if language.parameter is None:
+            raise LanglabError(f"{language.name} has no parameter n (such as aⁿbⁿ's), so no "
+                               f"window of n for bin {', '.join(map(str, windowed))}: give its "
+                               "lengths (lo, hi)")
+        f = language.parameter_length
+        data = {"train": self.train.resolve(f), "validation": self.validation.resolve(f),
+                "test": [b.resolve(f) for b in self.test]}
+        if self.validation_long is not None:
+            data["validation_long"] = self.validation_long.resolve(f)
+        if self.files is not None:
+            data["files"] = self.files.model_copy(
+                update={"drawn_tests": [b.resolve(f) for b in self.files.drawn_tests]})
+        try:
+            return SplitSpec.model_validate({**self.model_dump(), **data})
+        except ValueError as exc:
+            raise LanglabError(f"{language.name}: split: {_first_error(exc)}") from None
 
     def uniform_splits(self) -> tuple[str, ...]:
         """The splits whose lengths stay exactly uniform (``allocate.plan_splits``)."""

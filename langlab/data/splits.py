@@ -147,7 +147,7 @@ def make_dataset(lang: Language | str, request: DataRequest, spec: SplitSpec | N
         from langlab.languages.registry import load_language
 
         lang = load_language(lang)
-    spec = spec or SplitSpec()
+    spec = (spec or SplitSpec()).resolve(lang)   # windows of the language's parameter -> lengths
     form = None
     if request.function:
         from langlab.data.transduction import transduction_vocab

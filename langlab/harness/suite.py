@@ -412,20 +412,25 @@ def load_suite(path: str | Path, overrides: list[str] = (), check_models: bool =
                 if not model.causal:
                     _check_two_way(suite, doc, i, entry, bool(overrides))
         _check_task_languages(suite, doc, bool(overrides))
-    _check_depth_languages(suite, doc, bool(overrides))
+    _check_windows(suite, doc, bool(overrides))
     return suite
 
 
-def _check_depth_languages(suite: Suite, doc: Any, overridden: bool) -> None:
-    """A bin with a depth window, for a language without brackets (so without a depth), is an
-    error at that language's line (or at the suite's split), before any data is drawn."""
+def _check_windows(suite: Suite, doc: Any, overridden: bool) -> None:
+    """A bin with a depth window, for a language without brackets (so without a depth), or with
+    a window of n, for a language without a parameter, is an error at that language's line (or
+    at the suite's split), before any data is drawn."""
     from langlab.languages.registry import list_languages, load_language
 
     names = None
     for i, item in enumerate(suite.languages):
         split = suite.entry_split(item)
-        windowed = [name for name, b in split.bins().items() if b.depth is not None]
-        if not windowed or split.files is not None:
+        bins = split.bins()
+        if split.files is not None:   # the files' splits replace the drawn bins
+            bins = {b.name: b for b in split.files.drawn_tests}
+        deep = [name for name, b in bins.items() if b.depth is not None]
+        of_n = [name for name, b in bins.items() if b.unit is not None]
+        if not (deep or of_n):
             continue
         names = names or list_languages()
         try:
@@ -433,12 +438,17 @@ def _check_depth_languages(suite: Suite, doc: Any, overridden: bool) -> None:
         except UnknownNameError:
             continue  # an unknown name or tag is expand's error
         for lang in langs:
-            if not lang.brackets:
-                own = not isinstance(item, str) and bool(item.split)
+            if deep and not lang.brackets:
                 msg = (f"suite: languages[{i}]: {lang.name} has no brackets, so no nesting "
-                       f"depth for the depth window of {', '.join(windowed)}")
-                at = ("languages", i) if own or "split" not in doc.data else ("split",)
-                raise SpecError(msg) if overridden else doc.error(msg, at)
+                       f"depth for the depth window of {', '.join(deep)}")
+            elif of_n and lang.parameter is None:
+                msg = (f"suite: languages[{i}]: {lang.name} has no parameter n (such as "
+                       f"aⁿbⁿ's), so no window of n for {', '.join(of_n)}: give lengths (lo, hi)")
+            else:
+                continue
+            own = not isinstance(item, str) and bool(item.split)
+            at = ("languages", i) if own or "split" not in doc.data else ("split",)
+            raise SpecError(msg) if overridden else doc.error(msg, at)
 
 
 def _check_two_way(suite: Suite, doc: Any, index: int, entry: ModelEntry,
@@ -644,7 +654,7 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
     skipped = {(lang, t) for lang, t, _ in skipped_tasks(suite, grammars)}
     jobs = []
     for lang, item in _language_entries(suite, grammars):
-        split = suite.entry_split(item).describe()
+        split = _resolved(suite.entry_split(item), lang, grammars).describe()
         for task_config in tasks:
             if (lang, task_config.name) in skipped:
                 continue
@@ -671,6 +681,16 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
                    for j in _isolated(i, iso, jobs, grammars)]
 
 
+def _resolved(split: SplitSpec, language: str, grammars: tuple[str, ...]) -> SplitSpec:
+    """``split`` in lengths for ``language``: its windows of n resolved (SplitSpec.resolve)."""
+    if not any(b.unit for b in split.bins().values()) and not (
+            split.files and any(b.unit for b in split.files.drawn_tests)):
+        return split
+    from langlab.languages.registry import load_language
+
+    return split.resolve(load_language(language, list(grammars)))
+
+
 def _isolated(index: int, iso: Isolation, jobs: list[Job], grammars: tuple[str, ...]
               ) -> list[Job]:
     """The isolating runs of ``iso`` (the suite's ``index``-th): each matching job of the suite
@@ -688,7 +708,8 @@ def _isolated(index: int, iso: Isolation, jobs: list[Job], grammars: tuple[str, 
              "split": json.loads(json.dumps(job.split)), "selection": job.selection}
         try:
             d = apply_overrides(d, list(iso.set.items()))
-            split = SplitSpec.model_validate(d["split"]).describe()
+            split = _resolved(SplitSpec.model_validate(d["split"]), d["language"],
+                              job.grammars).describe()
             training = TrainingConfig.model_validate(d["training"]).model_dump()
             task = TaskConfig.model_validate(d["task"]).model_dump()
         except ValidationError as exc:

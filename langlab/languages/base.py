@@ -93,6 +93,10 @@ class Language:
     # Bracket pairs (open, close) that give a prefix its nesting depth (opening minus closing):
     # Dyck-k's pairs, or a language file's ``brackets:``. Empty: the language has no depth.
     brackets: tuple[tuple[str, str], ...] = ()
+    # The name of the language's one parameter (n in aⁿbⁿ), when every member's length is
+    # ``parameter_length(n)`` for its n, strictly increasing in n: then a bin may give its window
+    # in n (``LengthBin`` with ``n: {lo, hi}``). None: no such parameter.
+    parameter: str | None = None
     # Accepted and rejected examples, written as strings (checked by the contract tests).
     examples_accept: ClassVar[Sequence[str]] = ()
     examples_reject: ClassVar[Sequence[str]] = ()
@@ -112,6 +116,10 @@ class Language:
     def next_symbols(self, prefix: Sequence[str] | str) -> frozenset[str]:
         """Tokens t such that prefix + t extends to a member; plus EOS iff prefix is a member."""
         raise NotImplementedError
+
+    def parameter_length(self, n: int) -> int:
+        """The length of the members whose parameter is ``n`` (see ``parameter``)."""
+        raise LanglabError(f"{self.name} has no parameter: give its bins in lengths (lo, hi)")
 
     # ------------------------------------------------------------------ the latent state
     # The targets ``trace`` gives, a subset of TRACE_KINDS; () for a language with none.

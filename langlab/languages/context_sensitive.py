@@ -278,6 +278,11 @@ class ASquare(UnaryLengths):
     def member(self, n: int) -> bool:
         return isqrt(n) ** 2 == n
 
+    parameter = "k"
+
+    def parameter_length(self, n: int) -> int:
+        return n * n
+
 
 class APow2(UnaryLengths):
     """a-pow2: ``a^(2^k)`` for k ≥ 0 (lengths 1, 2, 4, 8, ...; ε is not a member).
@@ -290,3 +295,8 @@ class APow2(UnaryLengths):
 
     def member(self, n: int) -> bool:
         return n >= 1 and n & (n - 1) == 0
+
+    parameter = "k"
+
+    def parameter_length(self, n: int) -> int:
+        return 2 ** n

@@ -196,6 +196,11 @@ class Blocks(ScanLanguage):
     def count(self, n: int) -> int:
         return int(n > 0 and n % self.k == 0)
 
+    parameter = "n"
+
+    def parameter_length(self, n: int) -> int:
+        return self.k * n
+
     trace_targets = ("counter", "block")
 
     def _trace(self, toks: Tokens) -> dict[str, list]:

@@ -35,8 +35,16 @@ class CounterLanguage(PatternBase):
         self.weight = {v: sum(len(u) * c.get(v, 0) for u, (c, _) in zip(self.units, self.exps))
                        for v in p.variables}
         self.base = sum(len(u) * k for u, (_, k) in zip(self.units, self.exps))
+        # One variable that every member's length grows with: the language's parameter.
+        if len(p.variables) == 1 and self.weight[p.variables[0]] > 0:
+            self.parameter = p.variables[0]
         self._forms: dict[int, list[tuple]] = {}
         self._feasible_memo: dict[tuple, bool] = {}
+
+    def parameter_length(self, n: int) -> int:
+        if self.parameter is None:
+            return super().parameter_length(n)
+        return self.weight[self.parameter] * n + self.base
 
     # ------------------------------------------------------------------ counting
     def _ok(self, x: dict[str, int]) -> bool:

@@ -78,6 +78,17 @@ def test_show_counts_and_definition():
     info = json.loads(cli("show", "parity", "--json", "--counts-up-to", "5").stdout)
     assert info["counts"] == {str(n): lang.count(n) for n in range(6)}
     assert info["examples"]["accept"] == list(lang.examples_accept)
+    assert info["brackets"] == [] and info["parameter"] is None
+
+
+def test_show_says_what_a_bin_can_condition_on():
+    out = cli("show", "anbncn").stdout
+    assert "parameter:   n (bins as n: {lo, hi}); lengths n=1: 3, n=2: 6, n=3: 9" in out
+    assert "brackets:" not in out
+    assert "brackets:    ab" in cli("show", "d-2").stdout
+    info = json.loads(cli("show", "a-square", "--json").stdout)
+    assert info["parameter"] == {"name": "k", "lengths": {"1": 1, "2": 4, "3": 9, "4": 16,
+                                                          "5": 25}}
 
 
 def test_sample_lines_are_members_and_seeded():

@@ -59,6 +59,11 @@ def _describe(lang, counts_up_to: int = -1) -> dict:
             "examples": {"accept": list(lang.examples_accept),
                          "reject": list(lang.examples_reject)},
             "counts": {str(n): lang.count(n) for n in range(counts_up_to + 1)},
+            # what a bin can condition on: depth windows (brackets), windows of n (parameter)
+            "brackets": [list(pair) for pair in lang.brackets],
+            "parameter": None if lang.parameter is None else {
+                "name": lang.parameter,
+                "lengths": {str(n): lang.parameter_length(n) for n in range(1, 6)}},
         })
     return info
 
@@ -102,8 +107,14 @@ def show(name: NameArg, grammars: GrammarsOpt = None,
         f"  source:      {info['source'] or '-'}",
         f"  accepts:     {', '.join(repr(s) for s in info['examples']['accept']) or '-'}",
         f"  rejects:     {', '.join(repr(s) for s in info['examples']['reject']) or '-'}",
-        "  members of length n:",
     ]
+    if info["brackets"]:   # a bin's depth window counts these
+        lines.append(f"  brackets:    {' '.join(o + c for o, c in info['brackets'])}")
+    if info["parameter"]:  # a bin's window of n is in this parameter
+        p = info["parameter"]
+        lines.append(f"  parameter:   {p['name']} (bins as n: {{lo, hi}}); lengths "
+                     + ", ".join(f"{p['name']}={k}: {v}" for k, v in p["lengths"].items()))
+    lines.append("  members of length n:")
     lines += [f"    n={n:>2}  {c}" for n, c in info["counts"].items()]
     print("\n".join(lines))
 

@@ -244,11 +244,15 @@ class SplitSpec(BaseModel):
             del out["files"]["drawn_tests"]   # added after files: absent at its default
         return out
 
+    def windows_of_n(self) -> list[LengthBin]:
+        """The bins given as windows of the language's parameter (drawn tests of files too)."""
+        bins = [*self.bins().values(), *(self.files.drawn_tests if self.files else ())]
+        return [b for b in bins if b.unit is not None]
+
     def resolve(self, language) -> SplitSpec:
         """The spec with every window of the language's parameter (``n:``) made lengths; the
         same spec when it has none. A language without a parameter is an error naming it."""
-        bins = [*self.bins().values(), *(self.files.drawn_tests if self.files else ())]
-        windowed = [b for b in bins if b.unit is not None]
+        windowed = self.windows_of_n()
         if not windowed:
             return self
         if language.parameter is None:

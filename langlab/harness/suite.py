@@ -683,8 +683,7 @@ def expand(suite: Suite, grammars: tuple[str, ...] = ()) -> list[Job]:
 
 def _resolved(split: SplitSpec, language: str, grammars: tuple[str, ...]) -> SplitSpec:
     """``split`` in lengths for ``language``: its windows of n resolved (SplitSpec.resolve)."""
-    if not any(b.unit for b in split.bins().values()) and not (
-            split.files and any(b.unit for b in split.files.drawn_tests)):
+    if not split.windows_of_n():   # nothing to resolve: the language need not be loaded
         return split
     from langlab.languages.registry import load_language
 

@@ -133,21 +133,24 @@ def test_a_suite_with_windows_of_n_has_the_keys_of_its_lengths(tmp_path: Path):
     assert a[0].split["test"] == [{"lo": 102, "hi": 200, "size": 50}]
 
 
-def test_a_window_of_n_for_a_language_without_one_is_a_positioned_error(tmp_path: Path):
+def _suite_error(path: Path, text: str) -> SpecError:
     from langlab.harness.suite import load_suite
 
-    path = tmp_path / "s.yaml"
-    path.write_text("name: s\nlanguages: [anbn, parity]\nmodels: [{name: lstm}]\nsplit:\n"
-                    "  test: [{n: {lo: 51, hi: 100}, size: 10}]\n")
+    path.write_text(text)
     with pytest.raises(SpecError) as info:
         load_suite(path)
-    assert info.value.line == 5 and "parity has no parameter n" in str(info.value)
-    own = tmp_path / "own.yaml"
-    own.write_text("name: s\nlanguages:\n  - anbn\n  - name: dyck-1\n    split:\n"
-                   "      test: [{n: 9, size: 1}]\nmodels: [{name: lstm}]\n")
-    with pytest.raises(SpecError) as info:
-        load_suite(own)
-    assert info.value.line == 4 and "dyck-1 has no parameter n" in str(info.value)
+    return info.value
+
+
+def test_a_window_of_n_for_a_language_without_one_is_a_positioned_error(tmp_path: Path):
+    err = _suite_error(tmp_path / "s.yaml",
+                       "name: s\nlanguages: [anbn, parity]\nmodels: [{name: lstm}]\nsplit:\n"
+                       "  test: [{n: {lo: 51, hi: 100}, size: 10}]\n")
+    assert err.line == 5 and "parity has no parameter n" in str(err)
+    err = _suite_error(tmp_path / "own.yaml",
+                       "name: s\nlanguages:\n  - anbn\n  - name: dyck-1\n    split:\n"
+                       "      test: [{n: 9, size: 1}]\nmodels: [{name: lstm}]\n")
+    assert err.line == 4 and "dyck-1 has no parameter n" in str(err)
     with pytest.raises(LanglabError, match="parity has no parameter n"):
         make_dataset(langlab.load_language("parity"), DataRequest("next-symbol"),
                      SplitSpec.model_validate({"test": [{"n": 3, "size": 1}]}))

@@ -270,8 +270,8 @@ def _draw_positives(lang: Language, spec: SplitSpec, bins: dict[str, LengthBin],
     taken: dict[int, set[Tokens]] = {}
     for g, (window, group) in enumerate(groups.items()):
         pop = lang if window is None else depth_window(lang, window.lo, window.hi)
-        exclude = {n: frozenset(s for s in taken.get(n, ()) if pop.accepts(s))
-                   for b in group.values() for n in b.lengths()}
+        lengths = {n for b in group.values() for n in b.lengths()}
+        exclude = {n: frozenset(s for s in taken.get(n, ()) if pop.accepts(s)) for n in lengths}
         caps = capacities(pop, group, sizes, taken=exclude)
         gone = [n for n, c in caps.items() if c == 0 and exclude[n]]
         got = plan_splits(pop, group, sizes, caps, np.random.default_rng([spec.seed, 0, 0, g]),

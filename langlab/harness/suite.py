@@ -429,7 +429,7 @@ def _check_windows(suite: Suite, doc: Any, overridden: bool) -> None:
         if split.files is not None:   # the files' splits replace the drawn bins
             bins = {b.name: b for b in split.files.drawn_tests}
         deep = [name for name, b in bins.items() if b.depth is not None]
-        of_n = [name for name, b in bins.items() if b.unit is not None]
+        of_n = [b.name for b in split.windows_of_n()]   # every bin SplitSpec.resolve reads
         if not (deep or of_n):
             continue
         names = names or list_languages()

@@ -89,11 +89,12 @@ class Entry:
         if not self.disagrees(split):
             return None
         ref = self.reference.values[split]
+        k = list(bins).index(split) if split in bins else None   # the table's k-th bin
         for iso, cell in isolated:
             at, stats = split, cell.bins.get(split) if cell else None
             own = own_test_bins(cell, bins)
-            if stats is None and own and split in bins and list(bins).index(split) < len(own):
-                at = own[list(bins).index(split)]
+            if stats is None and k is not None and k < len(own):
+                at = own[k]
                 stats = cell.bins[at]
             if stats is not None and generalizes(stats.max) == generalizes(ref):
                 where = "" if at == split else f" at {at.removeprefix('test-')}"

@@ -172,6 +172,30 @@ def test_history_all_rescores_under_every_rule(tmp_path):
     assert rescore(row, "validation-long-loss") == {t: low[t]["accuracy"] for t in best}
 
 
+@pytest.mark.parametrize("selection", ["validation-accuracy", "validation-long-loss"])
+def test_history_rules_rescores_every_validation_rule_as_history_all_does(tmp_path, selection):
+    """history: rules trains the same run as history: all, scores the test bins only at the
+    checkpoints some validation rule keeps, and rescores every rule but test-max the same."""
+    rows = {}
+    for history in ("all", "rules"):
+        path = suite_file(tmp_path, "- parity\n", selection=selection)
+        text = path.read_text().replace("epochs: 3,", "epochs: 6,").replace(
+            "patience: null}", f"patience: null, history: {history}}}")
+        text = text.replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n  test: [")
+        path.write_text(text)
+        run_suite(load_suite(path), tmp_path / history, workers=1, quiet=True)
+        [rows[history]] = Store(tmp_path / history / "results.sqlite", readonly=True).rows()
+    full, kept = rows["all"], rows["rules"]
+    assert full["key"] != kept["key"]
+    assert full["metrics"] == kept["metrics"] and full["steps"] == kept["steps"]
+    tested = [h for h in kept["history"] if "test-1-8" in h]
+    assert 1 <= len(tested) < len(kept["history"]) or len(kept["history"]) <= 4
+    assert all({"validation", "validation-long"} <= set(h) for h in kept["history"])
+    for rule in ("validation-accuracy", "validation-loss", "validation-long", "validation-long-loss"):
+        assert rescore(kept, rule) == rescore(full, rule) is not None, rule
+    assert rescore(kept, "test-max") is None   # it needs every checkpoint's tests
+
+
 def test_the_papers_stopping_rule_stops_once_the_bins_average_reaches_it(tmp_path):
     # (aa)*-like trivial language: 'tomita-1' (1*) is learned in one epoch at this size
     path = suite_file(tmp_path, "- tomita-1\n", selection="test-max")

@@ -152,3 +152,34 @@ def test_bad_search_blocks_are_positioned(tmp_path, block, where, message):
 def test_distribution_kinds_are_exclusive():
     with pytest.raises(ValueError, match="exactly one"):
         Distribution(uniform=[0, 1], choice=[1])
+
+
+def test_per_cell_draws_give_each_cell_its_own_points_and_shared_draws_one_set():
+    from langlab.harness.search import Search
+
+    space = {"training.lr": {"log_uniform": [1e-4, 1e-2]}}
+    shared = Search(trials=4, space=space)
+    own = Search(trials=4, space=space, draw="per-cell")
+    assert shared.points(("parity", "rnn")) == shared.points(("dyck-1", "lstm")) == shared.points()
+    a, b = own.points(("parity", "rnn")), own.points(("parity", "lstm"))
+    assert a != b and a == own.points(("parity", "rnn"))
+    assert all(1e-4 <= p["training.lr"] <= 1e-2 for p in a + b)
+    # each cell's draws are log-uniform: over many cells, a quarter fall below 10^-3.5
+    lows = [p["training.lr"] < 10 ** -3.5 for c in range(400) for p in own.points((f"l{c}", "m"))]
+    assert abs(sum(lows) / len(lows) - 0.25) < 0.04
+
+
+def test_per_cell_search_expands_each_cells_own_points_seeds_sharing_them(tmp_path):
+    text = BASE.replace("languages: [parity]", "languages: [parity, dyck-1]") + FLARE.replace(
+        "  seed: 3\n", "  seed: 3\n  draw: per-cell\n")
+    suite = load_suite(write(tmp_path, text))
+    jobs = expand(suite)
+    lrs: dict[tuple, set] = {}
+    for j in jobs:
+        point = suite.search.points((j.language, j.column))
+        assert j.training["lr"] in {p["training.lr"] for p in point}
+        lrs.setdefault((j.language, j.column), set()).add(j.training["lr"])
+        same = [k for k in jobs if k.config_id == j.config_id]
+        assert {k.seed for k in same} == {0, 1} and {k.training["lr"] for k in same} == {j.training["lr"]}
+    assert all(len(v) == 4 for v in lrs.values())
+    assert len({frozenset(v) for v in lrs.values()}) == len(lrs)   # no two cells share points

@@ -152,8 +152,9 @@ def summarize(rows: list[dict], rule: str = "validation-accuracy") -> dict[tuple
 
 def rescore(row: dict, rule: str) -> dict[str, float] | None:
     """Test-bin accuracies of one stored run under another selection ``rule``, from its history
-    (which must have scored the rule's splits and every test bin at each checkpoint, as
-    ``training.history: all`` does); None when the history cannot tell. ``test-max`` takes each
+    (which must have scored the rule's split at each checkpoint, and every test bin at the
+    checkpoint it picks: ``training.history: all`` scores them everywhere, ``rules`` at every
+    checkpoint some validation rule keeps); None when the history cannot tell. ``test-max`` takes each
     bin's best checkpoint; the other rules take the test bins at the checkpoint the rule picks
     (the first of equals).
 
@@ -166,9 +167,11 @@ def rescore(row: dict, rule: str) -> dict[str, float] | None:
     if not history:
         return None
     tests = sorted({k for h in history for k in h if k.startswith("test-")})
-    if not tests or any(t not in h for h in history for t in tests):
+    if not tests:
         return None
     if rule == "test-max":
+        if any(t not in h for h in history for t in tests):
+            return None
         return {t: max(h[t]["accuracy"] for h in history) for t in tests}
     split = "validation-long" if rule in LONG_RULES else "validation"
     if any(split not in h for h in history):
@@ -177,6 +180,8 @@ def rescore(row: dict, rule: str) -> dict[str, float] | None:
         pick = min(history, key=lambda h: (h[split]["loss"], h["step"]))
     else:
         pick = max(history, key=lambda h: (h[split]["accuracy"], -h[split]["loss"], -h["step"]))
+    if any(t not in pick for t in tests):   # history: rules scores tests at kept checkpoints only
+        return None
     return {t: pick[t]["accuracy"] for t in tests}
 
 

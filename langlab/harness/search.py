@@ -19,7 +19,9 @@ each is checked where the suite is read, with its position. A distribution is on
 ``log_int_uniform: [lo, hi]`` (integers spread evenly in log scale) or ``choice: [values]``.
 
 A trial's value of a path depends only on ``seed``, the trial's index and the path (its own
-random stream), so that adding a path or trials leaves the other values as they were. A trial
+random stream), so that adding a path or trials leaves the other values as they were. By
+default every language x model cell runs the same points; ``draw: per-cell`` gives each cell
+its own (the stream is salted with the language and the column), as FLaRe's search does. A trial
 is a grid point like another: its values are part of each job's description and key, and
 selection picks among trials on validation as among grid points. A suite without ``search``
 expands exactly as before.
@@ -38,7 +40,7 @@ import dataclasses
 import math
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -111,10 +113,16 @@ class Search(BaseModel):
     trials: int = Field(ge=1)
     seed: int = 0
     space: dict[str, Distribution] = Field(min_length=1)
+    # "shared": every language x model cell runs the same trial points (a random grid);
+    # "per-cell": each cell draws its own, as a random search run per experiment does
+    draw: Literal["shared", "per-cell"] = "shared"
 
-    def points(self) -> list[dict[str, Any]]:
-        """One ``{path: value}`` per trial, in trial order."""
-        return [{path: dist.draw(np.random.default_rng([self.seed, t, zlib.crc32(path.encode())]))
+    def points(self, cell: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """One ``{path: value}`` per trial, in trial order; with ``draw: per-cell``, the points
+        of ``cell`` (its language and column), each its own random stream."""
+        salt = [zlib.crc32(part.encode()) for part in cell] if self.draw == "per-cell" else []
+        return [{path: dist.draw(np.random.default_rng(
+                    [self.seed, t, zlib.crc32(path.encode()), *salt]))
                  for path, dist in self.space.items()} for t in range(self.trials)]
 
 
@@ -180,10 +188,9 @@ def _error(path: str, message: str) -> PydanticCustomError:
 def apply_search(search: Search, jobs: list, rekey: Callable[[Any], str]) -> list:
     """Each job once per trial, in order (job, then trial), with the trial's values set and its
     key recomputed by ``rekey``."""
-    points = search.points()
     out = []
     for job in jobs:
-        for point in points:
+        for point in search.points((job.language, job.column)):
             training = dict(job.training)
             options = dict(job.task["options"])
             for path, value in point.items():

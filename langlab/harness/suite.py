@@ -119,9 +119,11 @@ class TrainingConfig(BaseModel):
     # The 2020 paper's stopping rule: stop once the mean accuracy over the splits the selection
     # rule scores reaches this (the paper: 0.999 over its test bins). None: patience only.
     stop_accuracy: float | None = Field(None, gt=0, le=1)
-    # What every checkpoint scores: the splits the selection rule needs ("selection"), or every
-    # held-out split ("all"), so that one run can be scored under each rule afterwards.
-    history: Literal["selection", "all"] = "selection"
+    # What every checkpoint scores: the splits the selection rule needs ("selection"); every
+    # held-out split ("all"), so that one run can be scored under each rule afterwards; or
+    # ("rules") both validation splits, with the test bins scored only at the checkpoints that
+    # some validation rule keeps: every rule but test-max rescored, at a few test passes a run.
+    history: Literal["selection", "all", "rules"] = "selection"
     # Where to train: auto picks CUDA when torch sees it. An execution setting like the number
     # of workers: it is not part of a run's key (see EXECUTION_ONLY).
     device: Literal["auto", "cpu", "cuda"] = "auto"

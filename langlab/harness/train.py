@@ -18,6 +18,9 @@ from typing import Any
 
 from langlab.harness.results import LONG_RULES, LOSS_RULES
 
+# The selection rules that score a validation split (every rule but test-max)
+VALIDATION_RULES = ("validation-accuracy", "validation-loss", "validation-long", "validation-long-loss")
+
 log = logging.getLogger("langlab.train")
 
 
@@ -75,6 +78,10 @@ def history_entry(metrics: dict) -> dict:
     """What the history keeps of one split's checkpoint metrics: the numbers, not the per-length
     and per-edit tallies (the run's final metrics keep those)."""
     return {k: v for k, v in metrics.items() if not isinstance(v, dict)}
+
+
+def _rule_split(rule: str) -> str:
+    return "validation-long" if rule in LONG_RULES else "validation"
 
 
 def rule_splits(rule: str, names: list[str]) -> list[str]:
@@ -136,6 +143,12 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
     scored = rule_splits(rule, list(held))
     if cfg.get("history") == "all":
         scored = list(dict.fromkeys([*scored, *held]))
+    # history: rules -- the other validation rules' best checkpoints are kept as well, and their
+    # test bins scored once training ends (the selected checkpoint's are scored by the caller)
+    others = [r for r in VALIDATION_RULES if r != rule and _rule_split(r) in held] \
+        if cfg.get("history") == "rules" else []
+    scored = list(dict.fromkeys([*scored, *(_rule_split(r) for r in others)]))
+    kept: dict[str, tuple] = {}   # rule -> (its best score, step, state)
     stop_accuracy = cfg.get("stop_accuracy")
     epoch = 0
 
@@ -165,6 +178,11 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
             out.best_step = out.steps
         else:
             stale += 1
+        for other in others:
+            mine = rule_score(scores, other)
+            if _better(mine, kept.get(other, (None,))[0], other):
+                kept[other] = (mine, out.steps, (copy.deepcopy(model.state_dict()),
+                                                 copy.deepcopy(head.state_dict())))
         log.info("step %d validation %s", out.steps, metrics)
         perfect = rule == "validation-accuracy" and metrics["accuracy"] >= 1.0 and metrics["loss"] < 1e-3
         reached = stop_accuracy is not None and metrics["accuracy"] >= stop_accuracy
@@ -198,6 +216,17 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
             break
     if best_state is None:  # no validation happened yet (e.g. max_steps hit at once)
         checkpoint()
+    tests = [n for n in held if n.startswith("test-")]
+    done = {out.best_step}  # the caller scores the selected checkpoint's tests
+    for _, step, state in kept.values():
+        if step in done:
+            continue
+        done.add(step)
+        model.load_state_dict(state[0])
+        head.load_state_dict(state[1])
+        entry = next(h for h in out.history if h["step"] == step)
+        entry.update({n: history_entry(validate(model, head, task, held[n], cfg["eval_batch_size"]))
+                      for n in tests})
     model.load_state_dict(best_state[0])
     head.load_state_dict(best_state[1])
     out.best_validation = best
@@ -261,6 +290,9 @@ def run_one(job, cache_dir: str | None, rule: str, threads: int = 1) -> dict[str
         if rule == "test-max":  # each test bin at its own best checkpoint, as the paper's code
             for name in from_history:
                 metrics[name] = outcome.split_best[name]
+        if job.training.get("history") == "rules":  # the selected checkpoint's tests, rescorable
+            entry = next(h for h in outcome.history if h["step"] == outcome.best_step)
+            entry.update({n: history_entry(m) for n, m in metrics.items() if n.startswith("test-")})
         timings["eval_s"] = time.monotonic() - t2
         row.update(status="done", metrics=metrics, steps=outcome.steps, best_step=outcome.best_step,
                    history=outcome.history,

@@ -196,6 +196,39 @@ def test_history_rules_rescores_every_validation_rule_as_history_all_does(tmp_pa
     assert rescore(kept, "test-max") is None   # it needs every checkpoint's tests
 
 
+def test_the_two_readings_read_every_run_at_its_rules_checkpoint(tmp_path):
+    """FLaRe's readings: over every run of a cell (each trial and seed), the accuracy over all
+    test strings (bins weighted by size); inductive bias = the mean at each run's checkpoint of
+    lowest short-validation loss, expressivity = the max at its lowest validation-long loss."""
+    from langlab.report import make_report
+    from langlab.report.build import gather
+
+    path = suite_file(tmp_path, "- parity\n", selection="validation-long-loss", extra=(
+        "search:\n  trials: 2\n  draw: per-cell\n  space:\n"
+        "    training.lr: {log_uniform: [1.0e-3, 3.0e-2]}\n"))
+    text = path.read_text().replace("seeds: [0]", "seeds: [0, 1]").replace(
+        "patience: null}", "patience: null, history: rules}")
+    text = text.replace("  test: [", "  validation_long: {lo: 9, hi: 10, size: 8}\n  test: [")
+    path.write_text(text)
+    out = tmp_path / "run"
+    run_suite(load_suite(path), out, workers=1, quiet=True)
+    rows = Store(out / "results.sqlite", readonly=True).rows()
+    assert len({r["config_id"] for r in rows}) == 2 and len(rows) == 4
+    [(cell, got)] = gather(out).readings.items()
+    for name, split in (("inductive bias", "validation"), ("expressivity", "validation-long")):
+        picks = [min(r["history"], key=lambda h: (h[split]["loss"], h["step"])) for r in rows]
+        weighted = [(p["test-1-8"]["accuracy"] * 12 + p["test-9-12"]["accuracy"] * 12) / 24
+                    for p in picks]
+        assert got[name].n == 4
+        assert got[name].max == pytest.approx(max(weighted))
+        assert got[name].mean == pytest.approx(sum(weighted) / len(weighted))
+    make_report(out, out=out / "report", plots=False)
+    md = (out / "report" / "table.md").read_text()
+    assert "## Two readings" in md and "4 runs" in md
+    doc = json.loads((out / "report" / "results.json").read_text())
+    assert {r["reading"] for r in doc["readings"]} == {"inductive bias", "expressivity"}
+
+
 def test_the_papers_stopping_rule_stops_once_the_bins_average_reaches_it(tmp_path):
     # (aa)*-like trivial language: 'tomita-1' (1*) is learned in one epoch at this size
     path = suite_file(tmp_path, "- tomita-1\n", selection="test-max")

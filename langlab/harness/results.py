@@ -173,16 +173,22 @@ def rescore(row: dict, rule: str) -> dict[str, float] | None:
         if any(t not in h for h in history for t in tests):
             return None
         return {t: max(h[t]["accuracy"] for h in history) for t in tests}
+    pick = picked(history, rule)
+    if pick is None or any(t not in pick for t in tests):   # history: rules scores tests at
+        return None                                         # kept checkpoints only
+    return {t: pick[t]["accuracy"] for t in tests}
+
+
+def picked(history: list[dict], rule: str) -> dict | None:
+    """The history entry (one checkpoint) that a validation ``rule`` keeps: the lowest loss of
+    its split for the loss rules, the highest accuracy (then the lowest loss) for the others,
+    the first of equals; None when a checkpoint did not score the rule's split."""
     split = "validation-long" if rule in LONG_RULES else "validation"
-    if any(split not in h for h in history):
+    if not history or any(split not in h for h in history):
         return None
     if rule in LOSS_RULES:
-        pick = min(history, key=lambda h: (h[split]["loss"], h["step"]))
-    else:
-        pick = max(history, key=lambda h: (h[split]["accuracy"], -h[split]["loss"], -h["step"]))
-    if any(t not in pick for t in tests):   # history: rules scores tests at kept checkpoints only
-        return None
-    return {t: pick[t]["accuracy"] for t in tests}
+        return min(history, key=lambda h: (h[split]["loss"], h["step"]))
+    return max(history, key=lambda h: (h[split]["accuracy"], -h[split]["loss"], -h["step"]))
 
 
 def test_bins(cells: dict[tuple[str, str], Cell]) -> list[str]:

@@ -142,6 +142,9 @@ class Report:
     # One training run scored under each selection rule from its history (``history: all``):
     # (language, column) -> {rule: {bin: BinStats over seeds}}
     rescored: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # FLaRe's two readings over all test strings (READINGS): (language, column) -> {reading:
+    # BinStats over the cell's runs, every trial and seed}; empty unless the histories tell both
+    readings: dict[tuple[str, str], dict] = field(default_factory=dict)
     # One language, several formulations (a list of tasks; empty for one task): the column ->
     # task map, the (language, task, why) left out, and each transduction cell's per-token
     # accuracy per bin (the formulations table, langlab.report.formulations)
@@ -308,7 +311,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
                 "pending": len(jobs) - len(rows)},
         stale=stale, probes=_probes(rows, probes), attention=_attention(run_dir, rows),
         bin_ranges=bin_ranges, isolated=isolated, compare=compare,
-        rescored=_rescored(rows, cells), formulations=formulations,
+        rescored=_rescored(rows, cells), readings=_readings(rows, cells),
+        formulations=formulations,
         che=che_scores(rows, cells, column_task), che_isolated=che_isolated)
 
 
@@ -400,6 +404,46 @@ def _rescored(rows: list[dict], cells: dict) -> dict:
             by_rule[rule] = {b: BinStats.of([x[b] for x in scores]) for b in scores[0]}
         if len(by_rule) > 1:
             out[(lang, col)] = by_rule
+    return out
+
+
+# FLaRe's two readings (Butoi et al. 2025; rycolab/neural-network-recognizers,
+# src/recognizers/analysis/print_main_table.py): over every run of a cell (all its trials and
+# seeds), each run read at the checkpoint its rule keeps, the test accuracy over all test
+# strings; "inductive bias" is the mean of the runs kept on the short validation loss,
+# "expressivity" the max of those kept on the validation-long loss.
+READINGS = (("inductive bias", "validation-loss", "mean"),
+            ("expressivity", "validation-long-loss", "max"))
+
+
+def all_tests(entry: dict) -> float | None:
+    """The accuracy over every test string of one history entry: its bins weighted by size."""
+    bins = [m for name, m in entry.items() if name.startswith("test-")]
+    n = sum(m.get("n", 0) for m in bins)
+    return sum(m["accuracy"] * m["n"] for m in bins) / n if bins and n else None
+
+
+def _readings(rows: list[dict], cells: dict) -> dict:
+    """(language, column) -> {reading: BinStats over the cell's runs (every trial and seed) of
+    the all-test accuracy at the checkpoint the reading's rule keeps}. A cell is left out
+    unless every run's history tells both (``training.history: rules`` or ``all``, with a
+    validation-long split)."""
+    from langlab.harness.results import picked
+
+    runs: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        if r["status"] == "done" and (r["language"], r["column"]) in cells:
+            runs.setdefault((r["language"], r["column"]), []).append(r)
+    out = {}
+    for cell, cell_runs in runs.items():
+        readings = {}
+        for name, rule, _ in READINGS:
+            picks = [picked(r.get("history") or [], rule) for r in cell_runs]
+            values = [all_tests(p) if p is not None else None for p in picks]
+            if values and all(v is not None for v in values):
+                readings[name] = BinStats.of(values)
+        if len(readings) == len(READINGS):
+            out[cell] = readings
     return out
 
 

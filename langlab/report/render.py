@@ -199,7 +199,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
     lines += probe_md(report, plots)
     lines += _md_by_edits(report)
     lines += (_md_bin_ranges(report) + _md_comparison(report) + _md_isolated(report)
-              + _md_rescored(report))
+              + _md_rescored(report) + _md_readings(report))
     lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
               + _md_sources(report))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -370,6 +370,43 @@ def _md_rescored(report: Report) -> list[str]:
     return out + [""]
 
 
+def _md_readings(report: Report) -> list[str]:
+    """FLaRe's two readings of each cell, over every test string."""
+    if not report.readings:
+        return []
+    from langlab.report.build import READINGS
+
+    cols = [c for c, _ in report.columns if any((lang, c) in report.readings
+                                               for lang in report.languages)]
+    heads = [f"{c} {name}" for c in cols for name, _, _ in READINGS]
+    n = sorted({got[READINGS[0][0]].n for got in report.readings.values()})
+    out = ["## Two readings (Butoi et al. 2025)", "",
+           "FLaRe's table, read as its code reads it: over every run of a cell (each trial of "
+           f"the search and each seed: {'/'.join(map(str, n))} runs), the accuracy over every "
+           "test string (all bins together), each run at the checkpoint its rule keeps by the "
+           "task's loss (for recognition, the cross-entropy without auxiliary terms). "
+           "*Inductive bias*: the checkpoint of lowest short-validation loss "
+           "(`validation-loss`), mean ± sd over the runs. *Expressivity*: the checkpoint of "
+           "lowest validation-long loss (`validation-long-loss`), max over the runs. FLaRe "
+           "trains separate runs for the two (each stopping on its own split); here both are "
+           "read from one run, which stopped on the suite's rule.", "",
+           "| language | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for lang in report.languages:
+        if not any((lang, c) in report.readings for c in cols):
+            continue
+        vals = []
+        for c in cols:
+            got = report.readings.get((lang, c), {})
+            for name, _, stat in READINGS:
+                if name not in got:
+                    vals.append(DASH)
+                    continue
+                st = got[name]
+                vals.append(f"{pct(st.mean)} ± {pct(st.sd)}" if stat == "mean" else pct(st.max))
+        out.append(f"| `{_md_escape(lang)}` | " + " | ".join(vals) + " |")
+    return out + [""]
+
+
 def _md_stale(report: Report) -> list[str]:
     if not report.stale:
         return []
@@ -483,6 +520,11 @@ def results_json(report: Report) -> str:
                             "bins": {b: asdict(v) for b, v in stats.items()}}
                            for (lang, col), rules in report.rescored.items()
                            for rule, stats in rules.items()]
+    if report.readings:
+        doc["readings"] = [{"language": lang, "column": col, "reading": name,
+                            "all_tests": asdict(stats)}
+                           for (lang, col), got in report.readings.items()
+                           for name, stats in got.items()]
     if report.compare or report.isolated:
         doc["comparison"] = comparison_rows(report)
         doc["isolated"] = [{"language": lang, "column": col, "reason": iso.reason,
@@ -528,7 +570,8 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
         failures=failures, sources=sources(report), disagree_mark=DISAGREE,
         formulations=_html_formulations(report),
         sections=md_sections_html(che_md(report) + _md_bin_ranges(report) + _md_comparison(report)
-                                  + _md_isolated(report) + _md_rescored(report)))
+                                  + _md_isolated(report) + _md_rescored(report)
+                                  + _md_readings(report)))
 
 
 def md_sections_html(lines: list[str]) -> list[dict]:

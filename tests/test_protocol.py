@@ -225,6 +225,8 @@ def test_the_two_readings_read_every_run_at_its_rules_checkpoint(tmp_path):
     make_report(out, out=out / "report", plots=False)
     md = (out / "report" / "table.md").read_text()
     assert "## Two readings" in md and "4 runs" in md
+    assert "- **search**: 2 random trials (each language × model cell its own draws" in md
+    assert "training.lr log-uniform [0.001, 0.03]" in md and "adam lr searched" in md
     doc = json.loads((out / "report" / "results.json").read_text())
     assert {r["reading"] for r in doc["readings"]} == {"inductive bias", "expressivity"}
 

@@ -181,6 +181,8 @@ def _protocol(suite) -> dict:
                     **({"training": dict(m.training)} if m.training else {})}
                    for m in suite.models],
         **({"train_lengths": split.train_lengths} if split.train_lengths != "spread" else {}),
+        **({"search": suite.search.model_dump(mode="json", exclude_none=True)}
+           if suite.search else {}),
         **({"language_training": own} if (own := {
             e.name: dict(e.training) for e in suite.languages
             if not isinstance(e, str) and e.training}) else {}),

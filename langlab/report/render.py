@@ -76,7 +76,11 @@ def header(report: Report) -> list[tuple[str, str]]:
                        f"{s['lengths']} ×{s['size']}"
                        for s in p["splits"])
     opts = "".join(f", {k}={v}" for k, v in sorted(p["task_options"].items()))
-    tr = p["training"]
+    tr = dict(p["training"])
+    search = p.get("search")
+    for path in (search or {}).get("space", {}):   # a searched setting has no one value
+        if path.startswith("training."):
+            tr[path.removeprefix("training.")] = "searched"
     lr = tr["lr"] if not isinstance(tr["lr"], list) else "{" + ", ".join(map(str, tr["lr"])) + "}"
     training = (f"{tr['optimizer']} lr {lr}, batch {tr['batch_size']}, up to {tr['epochs']} epochs"
                 + (f" / {tr['max_steps']} steps" if tr.get("max_steps") else "")
@@ -119,6 +123,7 @@ def header(report: Report) -> list[tuple[str, str]]:
         ("seeds", ", ".join(map(str, p["seeds"]))),
         ("selection", selection_text(p["selection"])),
         ("training", training),
+        *([("search", search_text(search))] if search else []),
         ("models", models),
         ("runs", f"{c['done']} done, {c['failed']} failed, {c['pending']} pending of {c['total']}"
                  + (f"; {STALE} {len(report.stale)} stale (written by code with another "
@@ -127,6 +132,16 @@ def header(report: Report) -> list[tuple[str, str]]:
         ("machine", machine or "unknown (no run.json)"),
         ("wall time", wall),
     ]
+
+
+def search_text(search: dict) -> str:
+    """The header's search line: trials, how they are drawn, and each path's distribution."""
+    space = "; ".join(f"{path} {kind.replace('_', '-')} {arg}" for path, dist in
+                      search["space"].items() for kind, arg in dist.items())
+    draws = ("each language × model cell its own draws" if search.get("draw") == "per-cell"
+             else "the same points for every cell")
+    return (f"{search['trials']} random trials ({draws}, seed {search.get('seed', 0)}), each a "
+            f"grid point: {space}")
 
 
 SELECTION = {"validation-accuracy": "highest mean validation accuracy",

@@ -21,6 +21,13 @@ from dataclasses import dataclass, field
 GENERALIZES = 0.9  # accuracy at or above which a model "generalizes" on a bin
 LOSS_RULES = ("validation-loss", "validation-long-loss")   # rules that pick the lowest loss
 LONG_RULES = ("validation-long", "validation-long-loss")   # rules that score validation-long
+# The selection rules that score a validation split (every rule but test-max)
+VALIDATION_RULES = ("validation-accuracy", "validation-loss", *LONG_RULES)
+
+
+def rule_split(rule: str) -> str:
+    """The validation split a validation rule scores."""
+    return "validation-long" if rule in LONG_RULES else "validation"
 
 
 @dataclass
@@ -60,7 +67,7 @@ def _score(rows: list[dict], rule: str) -> float:
         vals = [statistics.fmean(m["accuracy"] for s, m in r["metrics"].items()
                                  if s.startswith("test-")) for r in rows]
     else:
-        split = "validation-long" if rule in LONG_RULES else "validation"
+        split = rule_split(rule)
         vals = [r["metrics"][split]["loss" if rule in LOSS_RULES else "accuracy"] for r in rows]
     mean = statistics.fmean(vals)
     return -mean if rule in LOSS_RULES else mean
@@ -183,7 +190,7 @@ def picked(history: list[dict], rule: str) -> dict | None:
     """The history entry (one checkpoint) that a validation ``rule`` keeps: the lowest loss of
     its split for the loss rules, the highest accuracy (then the lowest loss) for the others,
     the first of equals; None when a checkpoint did not score the rule's split."""
-    split = "validation-long" if rule in LONG_RULES else "validation"
+    split = rule_split(rule)
     if not history or any(split not in h for h in history):
         return None
     if rule in LOSS_RULES:

@@ -16,10 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langlab.harness.results import LONG_RULES, LOSS_RULES
-
-# The selection rules that score a validation split (every rule but test-max)
-VALIDATION_RULES = ("validation-accuracy", "validation-loss", "validation-long", "validation-long-loss")
+from langlab.harness.results import LONG_RULES, LOSS_RULES, VALIDATION_RULES, rule_split
 
 log = logging.getLogger("langlab.train")
 
@@ -78,10 +75,6 @@ def history_entry(metrics: dict) -> dict:
     """What the history keeps of one split's checkpoint metrics: the numbers, not the per-length
     and per-edit tallies (the run's final metrics keep those)."""
     return {k: v for k, v in metrics.items() if not isinstance(v, dict)}
-
-
-def _rule_split(rule: str) -> str:
-    return "validation-long" if rule in LONG_RULES else "validation"
 
 
 def rule_splits(rule: str, names: list[str]) -> list[str]:
@@ -145,9 +138,9 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
         scored = list(dict.fromkeys([*scored, *held]))
     # history: rules -- the other validation rules' best checkpoints are kept as well, and their
     # test bins scored once training ends (the selected checkpoint's are scored by the caller)
-    others = [r for r in VALIDATION_RULES if r != rule and _rule_split(r) in held] \
+    others = [r for r in VALIDATION_RULES if r != rule and rule_split(r) in held] \
         if cfg.get("history") == "rules" else []
-    scored = list(dict.fromkeys([*scored, *(_rule_split(r) for r in others)]))
+    scored = list(dict.fromkeys([*scored, *(rule_split(r) for r in others)]))
     kept: dict[str, tuple] = {}   # rule -> (its best score, step, state)
     stop_accuracy = cfg.get("stop_accuracy")
     epoch = 0
@@ -171,18 +164,24 @@ def train(model, head, task, train_split, val_split, cfg: dict, seed: int,
         for n, m in scores.items():
             if n not in out.split_best or m["accuracy"] > out.split_best[n]["accuracy"]:
                 out.split_best[n] = {**m, "selected_step": out.steps}
+        snapshot = []   # this checkpoint's weights, copied once for every rule that keeps it
+
+        def weights() -> tuple:
+            if not snapshot:
+                snapshot.append((copy.deepcopy(model.state_dict()), copy.deepcopy(head.state_dict())))
+            return snapshot[0]
+
         metrics = rule_score(scores, rule)
         if _better(metrics, best, rule):
             best, stale = metrics, 0
-            best_state = (copy.deepcopy(model.state_dict()), copy.deepcopy(head.state_dict()))
+            best_state = weights()
             out.best_step = out.steps
         else:
             stale += 1
         for other in others:
             mine = rule_score(scores, other)
             if _better(mine, kept.get(other, (None,))[0], other):
-                kept[other] = (mine, out.steps, (copy.deepcopy(model.state_dict()),
-                                                 copy.deepcopy(head.state_dict())))
+                kept[other] = (mine, out.steps, weights())
         log.info("step %d validation %s", out.steps, metrics)
         perfect = rule == "validation-accuracy" and metrics["accuracy"] >= 1.0 and metrics["loss"] < 1e-3
         reached = stop_accuracy is not None and metrics["accuracy"] >= stop_accuracy

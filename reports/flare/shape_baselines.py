@@ -4,7 +4,10 @@ language's score a regular language already gets under this suite's distribution
     python reports/flare/shape_baselines.py            # builds the suite's datasets (a minute)
 
 - missing duplicate: accept iff the string has exactly one ``_`` and even length;
-- binary multiplication: accept iff it reads ``x×y=z`` with x or y all zeros and z all zeros.
+- binary multiplication: accept iff it reads ``x×y=z`` with x or y all zeros and z all zeros;
+- unmarked reversal (w w^R): accept iff the length is even and the 1s at even positions are as
+  many as the 1s at odd positions (a counter check: true of every member, and false after any
+  one flip); and, weaker and finite-state, iff the length and the number of 1s are even.
 Prints the accuracy of each check per test bin, over the same strings the models were scored on.
 """
 
@@ -30,21 +33,31 @@ def binary_multiplication(s: str) -> bool:
     return bool(m) and ("1" not in m[1] or "1" not in m[2]) and "1" not in m[3]
 
 
-CHECKS = {"flare/missing-duplicate-string": missing_duplicate,
-          "flare/binary-multiplication": binary_multiplication}
+def reversal_balance(s: str) -> bool:
+    return len(s) % 2 == 0 and s[0::2].count("1") == s[1::2].count("1")
+
+
+def reversal_parity(s: str) -> bool:
+    return len(s) % 2 == 0 and s.count("1") % 2 == 0
+
+
+CHECKS = {"flare/missing-duplicate-string": [missing_duplicate],
+          "flare/binary-multiplication": [binary_multiplication],
+          "flare/unmarked-reversal": [reversal_balance, reversal_parity]}
 
 
 def main() -> None:
     jobs = expand(load_suite(SUITE))
-    for name, check in CHECKS.items():
+    for name, checks in CHECKS.items():
         job = next(j for j in jobs if j.language == name)
         ds = build_dataset(load_language(name), task="recognition",
                            spec=SplitSpec.model_validate(job.split), target_mode="exact",
                            **job.task["options"])
-        for split, data in ds.splits.items():
-            if split.startswith("test-"):
-                ok = sum(check("".join(e.tokens)) == (e.label == 1) for e in data.examples)
-                print(f"{name}  {split}  {100 * ok / len(data.examples):.1f}")
+        for check in checks:
+            for split, data in ds.splits.items():
+                if split.startswith("test-"):
+                    ok = sum(check("".join(e.tokens)) == (e.label == 1) for e in data.examples)
+                    print(f"{name}  {check.__name__}  {split}  {100 * ok / len(data.examples):.1f}")
 
 
 if __name__ == "__main__":

@@ -506,3 +506,73 @@ def _aperiodic(lang) -> bool:
 def test_star_free_tags(name):
     lang = load(name)
     assert ("star-free" in lang.tags) == _aperiodic(lang) == ("non-star-free" not in lang.tags)
+
+
+# ----------------------------------------------------------------- FLaRe's own sampler
+ARITH_PAPER = {"flare/binary-addition": "+", "flare/binary-multiplication": "×"}
+
+
+def _zero_result(s) -> bool:
+    return "1" not in s[s.index("=") + 1:]
+
+
+def test_flare_widths_floor_the_cumulative_proportions():
+    from langlab.languages.flare.arith import flare_widths
+
+    class Fixed:  # a generator whose Dirichlet draw is given
+        def __init__(self, p):
+            self.p = np.array(p)
+
+        def dirichlet(self, weights):
+            assert len(weights) == len(self.p)
+            return self.p
+
+    # n = 15: 10 symbols beyond one bit each; cumulative 2.5, 5.0 -> 2, 5 -> 2, 3, 5 (+1 each)
+    assert flare_widths(15, (1, 1, 2), Fixed([0.25, 0.25, 0.5])) == (3, 4, 6)
+    # the narrower operand comes first: 0.5, 0.1 -> cumulative 5.0, 6.0 -> 5, 1, 4 -> swap
+    assert flare_widths(15, (1, 1, 1), Fixed([0.5, 0.1, 0.4])) == (2, 6, 5)
+    rng = np.random.default_rng(0)
+    for n in range(5, 60):
+        a, b, c = flare_widths(n, (1, 1, 2), rng)
+        assert a + b + c == n - 2 and 1 <= a <= b and c >= 1
+
+
+@pytest.mark.parametrize("name", sorted(ARITH_PAPER))
+def test_paper_distribution_draws_members_of_the_length(name):
+    lang = load(name)
+    assert set(lang.distributions) == {"uniform", "paper"}
+    rng = np.random.default_rng(3)
+    for n in [*range(0, 60), 200, 500]:
+        s = lang.sample_from("paper", n, rng)
+        if n < 5:
+            assert s is None
+        else:
+            assert len(s) == n and lang.accepts(s), (n, s)
+
+
+def test_paper_multiplication_is_not_the_uniform_draw():
+    # Uniform over the members of a length, almost every product is zero (a zero operand
+    # admits every other operand); FLaRe's generator draws y within the bound x leaves.
+    lang, rng = load("flare/binary-multiplication"), np.random.default_rng(4)
+    lengths = [int(n) for n in rng.integers(5, 41, size=3000)]
+    paper = np.mean([_zero_result(lang.sample_from("paper", n, rng)) for n in lengths])
+    uniform = np.mean([_zero_result(lang.sample(n, rng)) for n in lengths])
+    assert 0.33 < paper < 0.43 and uniform > 0.9, (paper, uniform)
+
+
+@pytest.mark.parametrize("name", sorted(ARITH_PAPER))
+def test_paper_distribution_matches_flares_published_positives(name, shared_external):
+    """At the lengths of FLaRe's own training positives, the share of zero results and the
+    mean share of the string that the result takes agree with FLaRe's main.tok (4,900+ strings
+    each; the tolerances are about 4 standard errors)."""
+    folder = shared_external / "flare" / name.removeprefix("flare/")
+    positives = [s for s, label in _labelled(folder) if label]
+    lang, rng = load(name), np.random.default_rng(5)
+    ours = [lang.sample_from("paper", len(s), rng) for s in positives]
+
+    def stats(strings):
+        return (np.mean([_zero_result(s) for s in strings]),
+                np.mean([(len(s) - s.index("=") - 1) / (len(s) - 2) for s in strings]))
+
+    (z0, w0), (z1, w1) = stats(positives), stats(ours)
+    assert abs(z0 - z1) < 0.03 and abs(w0 - w1) < 0.015, (name, (z0, w0), (z1, w1))

@@ -40,6 +40,16 @@ def value_bits(x: int, width: int) -> tuple[str, ...]:
     return tuple(format(x, f"0{width}b")[::-1]) if width else ()
 
 
+def flare_widths(n: int, weights: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
+    """FLaRe's split of ``n - 2`` symbols into the widths of ``x``, ``y`` and ``z`` (its
+    ``sample_lengths``): proportions from a Dirichlet(``weights``) over the ``n - 5`` symbols
+    beyond one bit each, floored on their cumulative sums, plus one; ``x`` the narrower operand."""
+    total = n - 5
+    cut = np.floor(np.cumsum(rng.dirichlet(weights)[:-1]) * total).astype(np.int64)
+    a, b, c = (int(w) + 1 for w in np.diff(cut, prepend=0, append=total))
+    return (b, a, c) if a > b else (a, b, c)
+
+
 class _BinaryRelation(ScanLanguage):
     """Strings ``x_1 op_1 x_2 ... = z`` over bits and separator tokens, with ``z`` the value of a
     function of the operands. Subclasses set ``separators`` (the tokens after each operand, the
@@ -79,6 +89,42 @@ class _BinaryRelation(ScanLanguage):
 
     def has_member_of_length(self, n: int) -> bool:
         return n >= self._min_length()
+
+    # FLaRe's own sampler (``LengthRestrictedBinaryArithmeticOperation.sample`` in
+    # rycolab/neural-network-recognizers), for the two-operand relations that set these.
+    flare_weights: tuple[int, ...] = ()
+
+    def flare_bound_y(self, max_z: int, x: int) -> int | None:
+        """The largest ``y`` with ``x op y <= max_z`` (None: any)."""
+        raise NotImplementedError
+
+    def flare_sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
+        """A member of length ``n`` drawn as FLaRe's generator draws it (distribution
+        ``"paper"``), not uniformly. Widths from :func:`flare_widths`; ``x`` uniform below
+        ``2^a`` (and below ``max_z + 1`` when ``x op 0 = x``), then ``y`` uniform up to the bound
+        that keeps ``x op y`` within ``c`` bits, then the operands swapped with probability 1/2.
+        So products and sums with nonzero operands are common, where a uniform draw over the
+        members of a length is almost always a zero product (multiplication)."""
+        if n < 5:
+            return None
+        a, b, c = flare_widths(n, self.flare_weights, rng)
+        max_z = (1 << c) - 1
+        x_hi = (1 << a) - 1 if self.flare_bound_y(max_z, 0) is None else min((1 << a) - 1, max_z)
+        x = randbelow(rng, x_hi + 1)
+        bound = self.flare_bound_y(max_z, x)
+        y_hi = (1 << b) - 1 if bound is None else min((1 << b) - 1, bound)
+        y = randbelow(rng, y_hi + 1)
+        left, right = value_bits(x, a), value_bits(y, b)
+        if randbelow(rng, 2):
+            left, right = right, left
+        z = self.value([x, y])
+        return (*left, self.separators[0], *right, "=", *value_bits(z, c))
+
+    @property
+    def distributions(self) -> dict:
+        if not self.flare_weights:
+            return {"uniform": self.sample}
+        return {"uniform": self.sample, "paper": self.flare_sample}
 
     def completion(self, prefix: Sequence[str] | str) -> Tokens | None:
         """A shortest member starting with ``prefix`` (missing operands are ``0``, the result
@@ -178,6 +224,10 @@ class BinaryAddition(_BinaryRelation):
     """
 
     name, alphabet, separators = "flare/binary-addition", ("0", "1", "+", "="), ("+", "=")
+    flare_weights = (1, 1, 1)
+
+    def flare_bound_y(self, max_z: int, x: int) -> int | None:
+        return max_z - x
 
     def __init__(self) -> None:
         self._tables: dict[int, tuple[list[int], list[int]]] = {}

@@ -77,6 +77,10 @@ class BinaryMultiplication(_BinaryRelation):
     """
 
     name, alphabet, separators = "flare/binary-multiplication", ("0", "1", "×", "="), ("×", "=")
+    flare_weights = (1, 1, 2)
+
+    def flare_bound_y(self, max_z: int, x: int) -> int | None:
+        return None if x == 0 else max_z // x
 
     def __init__(self) -> None:
         self._tables: dict[int, tuple] = {}

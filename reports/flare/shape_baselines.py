@@ -5,6 +5,8 @@ language's score a regular language already gets under this suite's distribution
 
 - missing duplicate: accept iff the string has exactly one ``_`` and even length;
 - binary multiplication: accept iff it reads ``x×y=z`` with x or y all zeros and z all zeros;
+  and, on the isolating runs' test bins (``split.distribution: paper``, FLaRe's own generator
+  for the members), accept iff it reads ``x×y=z`` at all (one ``×``, one ``=``, bits between);
 - unmarked reversal (w w^R): accept iff the length is even and the 1s at even positions are as
   many as the 1s at odd positions (a counter check: true of every member, and false after any
   one flip); and, weaker and finite-state, iff the length and the number of 1s are even.
@@ -41,15 +43,21 @@ def reversal_parity(s: str) -> bool:
     return len(s) % 2 == 0 and s.count("1") % 2 == 0
 
 
-CHECKS = {"flare/missing-duplicate-string": [missing_duplicate],
-          "flare/binary-multiplication": [binary_multiplication],
-          "flare/unmarked-reversal": [reversal_balance, reversal_parity]}
+def multiplication_shape(s: str) -> bool:
+    return re.fullmatch(r"[01]+×[01]+=[01]+", s) is not None
+
+
+# (language, split.distribution) -> checks; "uniform" is the suite's own cells
+CHECKS = {("flare/missing-duplicate-string", "uniform"): [missing_duplicate],
+          ("flare/binary-multiplication", "uniform"): [binary_multiplication],
+          ("flare/binary-multiplication", "paper"): [multiplication_shape],
+          ("flare/unmarked-reversal", "uniform"): [reversal_balance, reversal_parity]}
 
 
 def main() -> None:
     jobs = expand(load_suite(SUITE))
-    for name, checks in CHECKS.items():
-        job = next(j for j in jobs if j.language == name)
+    for (name, dist), checks in CHECKS.items():
+        job = next(j for j in jobs if j.language == name and j.split["distribution"] == dist)
         ds = build_dataset(load_language(name), task="recognition",
                            spec=SplitSpec.model_validate(job.split), target_mode="exact",
                            **job.task["options"])
@@ -57,7 +65,7 @@ def main() -> None:
             for split, data in ds.splits.items():
                 if split.startswith("test-"):
                     ok = sum(check("".join(e.tokens)) == (e.label == 1) for e in data.examples)
-                    print(f"{name}  {check.__name__}  {split}  {100 * ok / len(data.examples):.1f}")
+                    print(f"{name}  {dist}  {check.__name__}  {split}  {100 * ok / len(data.examples):.1f}")
 
 
 if __name__ == "__main__":

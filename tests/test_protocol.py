@@ -194,6 +194,15 @@ def test_history_rules_rescores_every_validation_rule_as_history_all_does(tmp_pa
     for rule in ("validation-accuracy", "validation-loss", "validation-long", "validation-long-loss"):
         assert rescore(kept, rule) == rescore(full, rule) is not None, rule
     assert rescore(kept, "test-max") is None   # it needs every checkpoint's tests
+    from langlab.report import make_report
+
+    for history, says in (("all", "`test-max` selects on test"),
+                          ("rules", "`test-max` needs every checkpoint's test scores")):
+        make_report(tmp_path / history, out=tmp_path / f"report-{history}", plots=False)
+        md = (tmp_path / f"report-{history}" / "table.md").read_text()
+        section = md[md.index("## One training run, every selection rule"):]
+        assert f"`training.history: {history}" in section and says in section, history
+        assert ("| test-max (selects on test) |" in section) == (history == "all"), history
 
 
 def test_the_two_readings_read_every_run_at_its_rules_checkpoint(tmp_path):

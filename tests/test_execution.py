@@ -84,6 +84,40 @@ def test_threads_per_worker_shares_the_cores(monkeypatch):
     assert [execute.threads_per_worker(w) for w in (1, 2, 3, 8, 16)] == [8, 4, 2, 1, 1]
 
 
+@pytest.mark.parametrize("threads, expected", [(None, 3), (1, 1)])
+def test_run_threads_default_to_the_cores_and_can_be_set(tmp_path, monkeypatch, threads, expected):
+    """`langlab run --threads N` (run_suite's ``threads``) overrides cores ÷ workers, and each
+    row records the threads it trained with."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from langlab.cli import app
+    from langlab.harness.store import Store
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(3)), raising=False)
+    suite = tmp_path / "s.yaml"
+    suite.write_text(
+        "name: t\nlanguages: [parity]\nmodels: [{name: rnn, settings: {hidden: 8}}]\n"
+        "split: {train: {lo: 1, hi: 6, size: 40}, validation: {lo: 1, hi: 6, size: 10},"
+        " test: [{lo: 7, hi: 9, size: 10}]}\ntraining: {epochs: 1}\n")
+    args = ["run", str(suite), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"]
+    result = CliRunner().invoke(app, args + ([] if threads is None else ["--threads", str(threads)]))
+    assert result.exit_code == 0, result.output
+    [row] = Store(tmp_path / "out" / "results.sqlite", readonly=True).rows()
+    assert row["status"] == "done" and row["threads"] == expected
+
+
+def test_run_rejects_zero_threads(tmp_path):
+    from typer.testing import CliRunner
+
+    from langlab.cli import app
+
+    result = CliRunner().invoke(app, ["run", "suites/quick.yaml", "--threads", "0",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "--threads" in result.output and "Traceback" not in result.output
+
+
 def test_ray_asks_for_a_gpu_share_only_for_cuda_runs():
     from langlab.harness.execute import _wants_gpu
 

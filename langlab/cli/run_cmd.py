@@ -105,6 +105,9 @@ def register(app: typer.Typer) -> None:
         suite: Path = typer.Argument(..., help="Suite YAML file."),
         out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: runs/<suite name>)."),
         workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: cores)."),
+        threads: Optional[int] = typer.Option(None, "--threads", min=1,
+                                              help="Torch threads per worker (default: cores ÷ workers; "
+                                                   "use 1 when other jobs share the cores)."),
         executor: str = typer.Option("local", "--executor", help="local or ray."),
         address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address."),
         gpu_fraction: float = typer.Option(1.0, "--gpu-fraction", min=0.01, max=1.0,
@@ -123,7 +126,7 @@ def register(app: typer.Typer) -> None:
         out_dir = out or Path("runs") / s.name
         _check_same_suite(out_dir, s, resume)
         summary = run_suite(s, out_dir, workers=workers, executor=executor, address=address,
-                            gpu_fraction=gpu_fraction,
+                            gpu_fraction=gpu_fraction, threads=threads,
                             quiet=quiet, grammars=g)
         _summary_table(out_dir, f"{s.name}: {summary.done} done, {summary.failed} failed, "
                                 f"{summary.skipped} resumed, {summary.wall_s:.0f}s")

@@ -161,8 +161,10 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
     Each local worker trains with ``threads`` torch threads, by default cores ÷ workers (all
     cores for one worker). Pass fewer when other jobs share the cores: on 2 cores busy with
     another suite's 2 workers, one worker with 2 threads trained a Majority RNN run (6,800 steps)
-    in 758 s, and the same run's other seeds took 46-49 s at 1 thread. A Ray task takes one CPU, and ``gpu_fraction`` of a GPU when
-    its device is ``cuda``."""
+    in 758 s, and the same run's other seeds took 46-49 s at 1 thread. A Ray task takes one
+    CPU, and ``gpu_fraction`` of a GPU when its device is ``cuda``."""
+    if threads is not None and threads < 1:
+        raise LanglabError(f"threads must be at least 1, not {threads}")
     from langlab.harness.progress import Progress
 
     t0 = time.monotonic()
@@ -187,8 +189,6 @@ def run_suite(suite: Suite, out_dir: str | Path, *, workers: int | None = None,
                      for j in datasets.values()]
             for _ in execute(calls, executor, workers, address):
                 pass
-        if threads is not None and threads < 1:
-            raise LanglabError(f"threads must be at least 1, not {threads}")
         threads = 1 if executor == "ray" else (threads or threads_per_worker(workers))
         calls = [(_run, (j, cache, j.selection, threads)) for j in pending]
         for row in execute(calls, executor, workers, address, gpu_fraction):

@@ -94,14 +94,18 @@ class _BinaryRelation(ScanLanguage):
     # rycolab/neural-network-recognizers), for the two-operand relations that set these.
     flare_weights: tuple[int, ...] = ()
 
+    def flare_bound_x(self, max_z: int) -> int | None:
+        """The largest ``x`` with ``x op 0 <= max_z`` (None: any), FLaRe's ``get_max_x``."""
+        raise NotImplementedError
+
     def flare_bound_y(self, max_z: int, x: int) -> int | None:
-        """The largest ``y`` with ``x op y <= max_z`` (None: any)."""
+        """The largest ``y`` with ``x op y <= max_z`` (None: any), FLaRe's ``get_max_y``."""
         raise NotImplementedError
 
     def flare_sample(self, n: int, rng: np.random.Generator) -> Tokens | None:
         """A member of length ``n`` drawn as FLaRe's generator draws it (distribution
-        ``"paper"``), not uniformly. Widths from :func:`flare_widths`; ``x`` uniform below
-        ``2^a`` (and below ``max_z + 1`` when ``x op 0 = x``), then ``y`` uniform up to the bound
+        ``"paper"``), not uniformly. Widths from :func:`flare_widths`; ``x`` uniform up to
+        ``2^a - 1`` and :meth:`flare_bound_x`, then ``y`` uniform up to ``2^b - 1`` and the bound
         that keeps ``x op y`` within ``c`` bits, then the operands swapped with probability 1/2.
         So products and sums with nonzero operands are common, where a uniform draw over the
         members of a length is almost always a zero product (multiplication)."""
@@ -109,11 +113,10 @@ class _BinaryRelation(ScanLanguage):
             return None
         a, b, c = flare_widths(n, self.flare_weights, rng)
         max_z = (1 << c) - 1
-        x_hi = (1 << a) - 1 if self.flare_bound_y(max_z, 0) is None else min((1 << a) - 1, max_z)
-        x = randbelow(rng, x_hi + 1)
-        bound = self.flare_bound_y(max_z, x)
-        y_hi = (1 << b) - 1 if bound is None else min((1 << b) - 1, bound)
-        y = randbelow(rng, y_hi + 1)
+        x_bound, x_top = self.flare_bound_x(max_z), (1 << a) - 1
+        x = randbelow(rng, (x_top if x_bound is None else min(x_top, x_bound)) + 1)
+        y_bound, y_top = self.flare_bound_y(max_z, x), (1 << b) - 1
+        y = randbelow(rng, (y_top if y_bound is None else min(y_top, y_bound)) + 1)
         left, right = value_bits(x, a), value_bits(y, b)
         if randbelow(rng, 2):
             left, right = right, left
@@ -225,6 +228,9 @@ class BinaryAddition(_BinaryRelation):
 
     name, alphabet, separators = "flare/binary-addition", ("0", "1", "+", "="), ("+", "=")
     flare_weights = (1, 1, 1)
+
+    def flare_bound_x(self, max_z: int) -> int | None:
+        return max_z
 
     def flare_bound_y(self, max_z: int, x: int) -> int | None:
         return max_z - x

@@ -79,6 +79,9 @@ class BinaryMultiplication(_BinaryRelation):
     name, alphabet, separators = "flare/binary-multiplication", ("0", "1", "×", "="), ("×", "=")
     flare_weights = (1, 1, 2)
 
+    def flare_bound_x(self, max_z: int) -> int | None:
+        return None   # x · 0 = 0 fits any result width
+
     def flare_bound_y(self, max_z: int, x: int) -> int | None:
         return None if x == 0 else max_z // x
 

@@ -27,6 +27,17 @@ COMMITTED = sorted(p.parent for p in REPORTS.glob("**/suite.yaml")
 BUDGET_S = 30.0  # stored wall seconds of reruns per report
 
 
+def stored_rows(folder: Path, **where) -> list[dict]:
+    """The rows of a committed store (``where``: ``Store.rows`` filters), read-only."""
+    from langlab.harness.store import Store
+
+    store = Store(folder / "results.sqlite", readonly=True)
+    try:
+        return store.rows(**where)
+    finally:
+        store.close()
+
+
 def cheap_runs(folder: Path, budget_s: float = BUDGET_S) -> list[dict]:
     """The rows to rerun, within ``budget_s`` stored wall seconds (the first one always counts):
     the cheapest done row of each column, cheapest columns first; then, while the budget lasts,
@@ -34,13 +45,7 @@ def cheap_runs(folder: Path, budget_s: float = BUDGET_S) -> list[dict]:
     stop early (the cheapest runs are often those, and they can agree where others do not)."""
     import hashlib
 
-    from langlab.harness.store import Store
-
-    store = Store(folder / "results.sqlite", readonly=True)
-    try:
-        rows = store.rows(status="done")
-    finally:
-        store.close()
+    rows = stored_rows(folder, status="done")
     best: dict[str, dict] = {}
     for r in sorted(rows, key=lambda r: (r["wall_s"], r["key"])):
         best.setdefault(r["column"], r)
@@ -135,14 +140,9 @@ def test_committed_runs_reproduce(folder, tmp_path):
 @pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: str(p.relative_to(REPORTS)))
 def test_committed_rows_carry_the_running_fingerprint(folder):
     from langlab.harness.fingerprint import fingerprint
-    from langlab.harness.store import Store
 
     where = folder.relative_to(REPORTS)
-    store = Store(folder / "results.sqlite", readonly=True)
-    try:
-        rows = store.rows()
-    finally:
-        store.close()
+    rows = stored_rows(folder)
     other = sorted({(r["model"], r.get("fingerprint")) for r in rows
                     if r.get("fingerprint") != fingerprint(r["model"])}, key=str)
     assert not other, (f"reports/{where}: rows of (model, fingerprint) {other}, the code is "
@@ -181,14 +181,8 @@ def test_cheap_runs_pick_one_per_column_then_a_sample_within_budget(tmp_path):
 
 @pytest.mark.parametrize("folder", COMMITTED, ids=lambda p: str(p.relative_to(REPORTS)))
 def test_committed_rows_record_their_code(folder):
-    from langlab.harness.store import Store
-
     where = folder.relative_to(REPORTS)
-    store = Store(folder / "results.sqlite", readonly=True)
-    try:
-        rows = store.rows()
-    finally:
-        store.close()
+    rows = stored_rows(folder)
     untraced = [r for r in rows if not r.get("code_hash")]
     assert not untraced, (f"reports/{where}: {len(untraced)} of {len(rows)} rows record no code "
                           f"hash (e.g. {untraced[0]['language']} × {untraced[0]['column']} seed "

@@ -317,3 +317,26 @@ def test_a_probed_folder_reports_its_probes_and_attention_maps(fresh, tmp_path):
     again = make_report(fresh, tmp_path / "again")
     for name in ("table.md", "table.csv", "results.json"):
         assert (again / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_eval_draws_each_run_on_its_own_split(tmp_path):
+    """A language's own split (and an isolating run's) is the one its new bins are drawn
+    against: 7-8 lies outside parity's training lengths 1-6, inside the suite's 1-8."""
+    from langlab.harness.execute import run_suite
+    from langlab.harness.suite import load_suite
+
+    suite = textwrap.dedent(TINY).replace(
+        "languages: [dyck-1, parity]",
+        "languages:\n  - {name: parity, split: {train: {lo: 1, hi: 6, size: 48}, "
+        "validation: {lo: 1, hi: 6, size: 16}, test: [{lo: 1, hi: 6, size: 16}]}}\n  - dyck-1")
+    suite = suite.replace("  - name: transformer\n    settings: {d_model: 8, heads: 2, layers: 2, "
+                          "ff: 16, positional: none}\n", "")
+    (tmp_path / "suite.yaml").write_text(suite)
+    out = tmp_path / "run"
+    run_suite(load_suite(tmp_path / "suite.yaml"), out, workers=1, quiet=True)
+    res = run_cli("eval", str(out), "--test", "7-8:8", "--language", "parity")
+    assert res.returncode == 0, res.stderr
+    (row,) = [r for r in rows_of(out) if r["language"] == "parity"]
+    assert row["eval_data"]["test-7-8"]["n"] == 8
+    res = run_cli("eval", str(out), "--test", "7-8:8", "--language", "dyck-1")
+    assert res.returncode == 2 and "overlaps the training lengths 1-8" in res.stderr

@@ -5,6 +5,10 @@ show no such table and no ``by_edits`` in ``results.json``."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -116,3 +120,55 @@ def test_no_edit_table_without_edit_counts(tmp_path):
     assert "Accuracy by edit distance" not in (report / "table.md").read_text()
     doc = json.loads((report / "results.json").read_text())
     assert all("by_edits" not in c for c in doc["cells"])
+
+
+def test_permuted_bins_from_eval_get_their_own_section(flare_run, tmp_path):
+    """``langlab eval --negatives permuted`` on kept models: its bins are scored on their own
+    (members accepted, permuted negatives rejected), never pooled into the main table, the
+    per-length curves or the edit-distance table."""
+    report, _ = flare_run
+    run = tmp_path / "run"
+    shutil.copytree(report.parent, run, ignore=shutil.ignore_patterns("report", "cache"))
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "langlab", *args], capture_output=True,
+                              text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+    res = cli("eval", str(run), "--language", "parity", "--test", "15-18:20",
+              "--negatives", "permuted")   # parity reads only the counts: none exist
+    assert res.returncode == 2 and "reads only the counts" in res.stderr, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert cli("eval", str(run), "--test", "15-18", "--negatives", "shuffled").returncode == 2
+    res = cli("eval", str(run), "--language", "dyck-1", "--test", "15-18:20", "--test", "19-22:20",
+              "--negatives", "permuted")
+    assert res.returncode == 0, res.stderr
+    assert "test-15-18-permuted" in res.stdout
+
+    after = make_report(run, out=tmp_path / "rep", plots=False)
+    md, before_md = (after / "table.md").read_text(), (report / "table.md").read_text()
+    doc = json.loads((after / "results.json").read_text())
+    assert doc["bins"] == json.loads((report / "results.json").read_text())["bins"]
+    edits = md.split("## Accuracy by edit distance")[1].split("\n## ")[0]
+    assert edits == before_md.split("## Accuracy by edit distance")[1].split("\n## ")[0]
+    section = md.split("## Against permuted negatives")[1].split("\n## ")[0]
+    assert "| language | lstm 15-18 | lstm 19-22 | lstm members | lstm rejected |" in section
+    assert "`dyck-1`" in section and "`parity`" not in section
+    assert doc["permuted"]["bins"] == ["test-15-18-permuted", "test-19-22-permuted"]
+    (cell,) = doc["permuted"]["cells"]
+    assert cell["language"] == "dyck-1"
+    stored = Store(run / "results.sqlite", readonly=True)
+    try:
+        evals = sorted((r for r in stored.rows() if r["language"] == "dyck-1"),
+                       key=lambda r: r["seed"])
+    finally:
+        stored.close()
+    rejected = []
+    for r in evals:
+        ms = [r["eval_metrics"][b] for b in doc["permuted"]["bins"]]
+        right = sum(t[0] for m in ms for t in m["by_edits"].values())
+        total = sum(t[1] for m in ms for t in m["by_edits"].values())
+        assert total == 20   # half of each bin
+        rejected.append(right / total)
+    assert cell["rejected"]["max"] == max(rejected) and cell["rejected"]["n"] == 2
+    main = md.split("## Accuracy by edit distance")[0]
+    assert "permuted" not in main.split("\n## Plots")[0]

@@ -15,12 +15,15 @@ def register(app: typer.Typer) -> None:
         run_dir: Path = typer.Argument(..., help="A run folder with weights (made by langlab run)."),
         test: list[str] = typer.Option([], "--test", help="A new bin LO-HI[:SIZE]; repeatable."),
         language: Optional[str] = typer.Option(None, "--language", help="Only this language's runs."),
+        negatives: Optional[str] = typer.Option(
+            None, "--negatives", help="recognition: permuted = the bins' negatives are members "
+            "with transposed symbols (same length and symbol counts)."),
     ):
         """Score the stored models on new length bins (drawn leakage-free, outside the training
         lengths); the bins join the store and become columns of `langlab report`."""
         from langlab.harness.evaluate import eval_run
 
-        summary = eval_run(run_dir, test, language)
+        summary = eval_run(run_dir, test, language, negatives=negatives)
         for s in summary:
             typer.echo(f"{s['language']:<14} {s['column']:<12} seed {s['seed']}  {s['split']:<14}"
                        f" {100 * s['accuracy']:5.1f}%  ({s['n']} strings)")

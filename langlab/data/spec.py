@@ -68,6 +68,8 @@ class LengthBin(BaseModel):
     ('51-100', 'test-51-100', True, [51, 52])
     >>> LengthBin(lo=102, hi=200, size=10, depth=2).name
     'test-102-200-depth-2'
+    >>> LengthBin(lo=81, hi=160, size=10, negatives="permuted").name
+    'test-81-160-permuted'
     >>> w = LengthBin.model_validate({"n": {"lo": 51, "hi": 100}, "size": 50})
     >>> str(w), w.name, str(w.resolve(lambda n: 2 * n))
     ('n51-100', 'test-n51-100', '102-200')
@@ -81,16 +83,19 @@ class LengthBin(BaseModel):
     depth: DepthWindow | None = Field(None, description="window of the maximum nesting depth")
     unit: Literal["n"] | None = Field(
         None, description="n: lo and hi are a window of the language's parameter, not lengths")
+    negatives: Literal["permuted"] | None = Field(
+        None, description="recognition: this bin's negatives are members with transposed "
+                          "symbols (langlab.data.permuted_negatives), not the task's")
 
     def __repr_args__(self):
         return [(k, v) for k, v in super().__repr_args__()
-                if not (k in ("depth", "unit") and v is None)]
+                if not (k in ("depth", "unit", "negatives") and v is None)]
 
     @model_serializer(mode="wrap")
     def _dump(self, handler):
         # Left out when unset, so that bins written before the fields keep their keys and dumps.
         out = handler(self)
-        for key in ("depth", "unit"):
+        for key in ("depth", "unit", "negatives"):
             if out.get(key) is None:
                 out.pop(key, None)
         return out
@@ -141,8 +146,10 @@ class LengthBin(BaseModel):
 
     @property
     def name(self) -> str:
-        """The name of a test split over this bin: ``test-LO-HI`` (``-depth-D`` when windowed)."""
-        return f"test-{self}" + ("" if self.depth is None else f"-depth-{self.depth}")
+        """The name of a test split over this bin: ``test-LO-HI`` (``-depth-D`` when windowed,
+        ``-permuted`` with permuted negatives)."""
+        return (f"test-{self}" + ("" if self.depth is None else f"-depth-{self.depth}")
+                + ("" if self.negatives is None else f"-{self.negatives}"))
 
     def lengths(self) -> list[int]:
         if self.unit is not None:
@@ -231,6 +238,10 @@ class SplitSpec(BaseModel):
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"test bins repeat a length range: {', '.join(dup)}")
+        for name, b in (("train", self.train), ("validation", self.validation),
+                        ("validation_long", self.validation_long)):
+            if b is not None and b.negatives is not None:
+                raise ValueError(f"{name}: negatives: {b.negatives} is for test bins only")
         return self
 
     def describe(self) -> dict:

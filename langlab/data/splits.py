@@ -36,6 +36,7 @@ from langlab.data.draw import POSITIVE_STREAM, draw_plans
 from langlab.data.files import FileSplit
 from langlab.data.flare_negatives import MEMBER, draw_flare_negatives
 from langlab.data.negatives import draw_negatives
+from langlab.data.permuted_negatives import draw_permuted_negatives
 from langlab.data.nextsets import SetTable
 from langlab.data.spec import DepthWindow, LengthBin, SplitSpec
 from langlab.data.targets import convention
@@ -208,9 +209,13 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
     plans, positives = _draw_positives(lang, spec, bins, pos_sizes)
     negatives: dict[str, list[Tokens]] = {name: [] for name in bins}
     edits: dict[str, list[int]] | None = None   # per negative (flare only); members count 0
+    permuted = [name for name, b in bins.items() if b.negatives == "permuted"]
+    if permuted and not balanced:
+        raise LanglabError(f"{lang.name}: test bin {permuted[0].removeprefix('test-')} asks for "
+                           f"permuted negatives, but the {request.task} task has no negatives")
     if balanced:
         want = {name: [len(s) for s in positives[name][:b.size - pos_sizes[name]]]
-                for name, b in bins.items()}
+                for name, b in bins.items() if name not in permuted}
         if request.negative_kind == "flare":
             negatives, edits, neg_notes = draw_flare_negatives(
                 lang, want, bins, spec.distribution, float(request.edit_fraction),
@@ -218,6 +223,17 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
         else:
             negatives, neg_notes = draw_negatives(lang, want, bins, spec.distribution,
                                                   float(request.edit_fraction), spec.seed)
+        if permuted:   # after the others, and none of their strings
+            taken = frozenset(s for group in (positives, negatives) for strings in group.values()
+                              for s in strings)
+            perm, perm_edits, perm_notes = draw_permuted_negatives(
+                lang, {name: [len(s) for s in positives[name][:bins[name].size
+                                                                - pos_sizes[name]]]
+                       for name in permuted},
+                spec.distribution, float(request.edit_p), spec.seed, taken)
+            negatives.update(perm)
+            edits = {**(edits or {}), **perm_edits}
+            neg_notes = {**neg_notes, **perm_notes}
         for name, notes in neg_notes.items():
             plans[name].notes.extend(notes)
     with_next = request.next_sets
@@ -231,7 +247,7 @@ def _build(lang: Language, request: DataRequest, spec: SplitSpec, target_mode: s
         strings = [strings[j] for j in order]
         labels = [labels[j] for j in order]
         counts = None
-        if edits is not None:
+        if edits is not None and name in edits:
             counts = [MEMBER] * len(positives[name]) + edits[name]
             counts = [counts[j] for j in order]
         rows = None

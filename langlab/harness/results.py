@@ -73,13 +73,27 @@ def _score(rows: list[dict], rule: str) -> float:
     return -mean if rule in LOSS_RULES else mean
 
 
+PERMUTED = "-permuted"   # the name suffix of a test split with permuted negatives
+
+
+def is_permuted(split: str) -> bool:
+    """A test split whose negatives are permuted members (``negatives: permuted``): scored on
+    its own, never pooled with the splits of the task's negatives.
+
+    >>> is_permuted("test-81-160-permuted"), is_permuted("test-81-160")
+    (True, False)
+    """
+    return split.startswith("test-") and split.endswith(PERMUTED)
+
+
 def _by_length(rows: list[dict]) -> dict[int, BinStats]:
-    """Per-length accuracy over the test splits, one value per seed, then stats over seeds."""
+    """Per-length accuracy over the test splits (those of permuted negatives left out), one
+    value per seed, then stats over seeds."""
     values: dict[int, list[float]] = {}
     for r in rows:
         tally: dict[int, list[int]] = {}
         for split, m in r["metrics"].items():
-            if split.startswith("test-"):
+            if split.startswith("test-") and not is_permuted(split):
                 for n, (right, total) in (m.get("by_length") or {}).items():
                     t = tally.setdefault(int(n), [0, 0])
                     t[0] += right
@@ -105,13 +119,13 @@ def edit_column(key: str) -> str:
 
 def _by_edits(rows: list[dict]) -> dict[str, BinStats]:
     """Accuracy on the negatives per edit column and on the members (``MEMBERS``), each seed's
-    counts summed over its test splits, then stats over the seeds with strings in that column;
-    empty when no test split recorded edit counts."""
+    counts summed over its test splits (those of permuted negatives left out), then stats over
+    the seeds with strings in that column; empty when no test split recorded edit counts."""
     values: dict[str, list[float]] = {}
     for r in rows:
         tally: dict[str, list[float]] = {}
         for split, m in r["metrics"].items():
-            if not (split.startswith("test-") and m.get("by_edits")):
+            if not (split.startswith("test-") and m.get("by_edits")) or is_permuted(split):
                 continue
             n_neg = 0
             for k, (right, total) in m["by_edits"].items():

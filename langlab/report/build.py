@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from langlab.errors import LanglabError
-from langlab.harness.results import GENERALIZES, BinStats, Cell, summarize
+from langlab.harness.results import GENERALIZES, BinStats, Cell, is_permuted, summarize
 from langlab.reference import TASK, Published, published
 from langlab.tasks import task_class
 
@@ -155,6 +155,12 @@ class Report:
     che: dict = field(default_factory=dict)
     # the same for the isolating runs: (language, column) -> [(Isolation, BinStats)]
     che_isolated: dict = field(default_factory=dict)
+    # Test bins of permuted negatives (``negatives: permuted``, e.g. from ``langlab eval
+    # --negatives permuted``), not columns of the main table, and per cell over the selected
+    # grid point's seeds, pooled over those bins: {"members": accepted, "rejected": permuted
+    # negatives rejected}, each BinStats
+    permuted_bins: list[str] = field(default_factory=list)
+    permuted: dict[tuple[str, str], dict[str, BinStats]] = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[str]]]:
         """(class, languages) in table order, languages in suite order; empty classes left out."""
@@ -260,6 +266,8 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
                 bin_ranges.setdefault(r["language"], ranges)
         n = max((len(v) for v in bin_ranges.values()), default=0)
         own, added = [f"test-bin{k}" for k in range(1, n + 1)], []
+    permuted = [b for b in own + added if is_permuted(b)]   # their own section, not columns
+    own, added = ([b for b in group if not is_permuted(b)] for group in (own, added))
     cells = summarize(rows, suite.selection)
     languages = list(dict.fromkeys(j.language for j in jobs))
     tasks = [t.name for t in suite_tasks(suite)]
@@ -307,6 +315,7 @@ def gather(run_dir: str | Path, grammars: tuple[str, ...] = ()) -> Report:
         run_info=run_info, versions=sorted({r["version"] for r in rows if r.get("version")}),
         languages=languages, classes=classes, columns=columns,
         bins=own + added, entries=entries,
+        permuted_bins=permuted, permuted=_permuted(rows, cells, permuted),
         data_notes=_data_notes(rows, {n: b.size for n, b in suite.split.bins().items()},
                                every_note=ordinal),
         counts={"total": len(jobs), "done": done, "failed": len(rows) - done,
@@ -446,6 +455,30 @@ def _readings(rows: list[dict], cells: dict) -> dict:
                 readings[name] = BinStats.of(values)
         if len(readings) == len(READINGS):
             out[cell] = readings
+    return out
+
+
+def _permuted(rows: list[dict], cells: dict, bins: list[str]) -> dict:
+    """(language, column) -> {"members", "rejected"}: each seed's share of members accepted
+    and of permuted negatives rejected, pooled over the ``bins``, as BinStats over the seeds of
+    the cell's selected grid point; cells without every bin scored are left out."""
+    out = {}
+    if not bins:
+        return out
+    for cell, cell_rows in selected_rows(rows, cells).items():
+        rates: dict[str, list[float]] = {"members": [], "rejected": []}
+        for r in cell_rows:
+            got = [r["metrics"].get(b) for b in bins]
+            if any(m is None or not m.get("by_edits") for m in got):
+                break
+            neg = [sum(t[i] for m in got for t in m["by_edits"].values()) for i in (0, 1)]
+            pos_n = [round(m["n"]) - sum(t[1] for t in m["by_edits"].values()) for m in got]
+            pos = sum(round(m["positive_accuracy"] * n) for m, n in zip(got, pos_n))
+            rates["members"].append(pos / sum(pos_n))
+            rates["rejected"].append(neg[0] / neg[1])
+        else:
+            if cell_rows:
+                out[cell] = {k: BinStats.of(v) for k, v in rates.items()}
     return out
 
 

@@ -212,7 +212,7 @@ def table_md(report: Report, plots: dict | None = None) -> str:
                   for lang in report.languages if lang in by_lang]
         lines.append("")
     lines += probe_md(report, plots)
-    lines += _md_by_edits(report)
+    lines += _md_by_edits(report) + _md_permuted(report)
     lines += (_md_bin_ranges(report) + _md_comparison(report) + _md_isolated(report)
               + _md_rescored(report) + _md_readings(report))
     lines += (_md_stale(report) + _md_failures(report) + _md_data_notes(report)
@@ -258,6 +258,40 @@ def _md_by_edits(report: Report) -> list[str]:
                 st = c.by_edits.get(k) if c else None
                 cells.append(DASH if st is None else
                              f"**{pct(st.max)}** <sub>{pct(st.mean)} ± {pct(st.sd)}</sub>")
+        out.append(f"| `{_md_escape(lang)}` | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def _md_permuted(report: Report) -> list[str]:
+    """Accuracy on the test bins of permuted negatives (members with transposed symbols), with
+    the share of members accepted and of those negatives rejected beside it."""
+    if not report.permuted_bins:
+        return []
+    n_seeds = len(report.protocol["seeds"])
+    bins = [b.removeprefix("test-").removesuffix("-permuted") for b in report.permuted_bins]
+    heads = [f"{col} {h}" for col, _ in report.columns for h in (*bins, "members", "rejected")]
+    out = ["## Against permuted negatives", "",
+           "Test bins whose negatives are members with a Geometric number of transposed symbols "
+           "(`negatives: permuted`, e.g. `langlab eval RUN --negatives permuted`): each has a "
+           "member's length and a member's count of every symbol, so a model that checks only "
+           "the length, the counts or a regular shape accepts them all and scores 50. Each bin "
+           "is the accuracy over its members and negatives, as in the main table, for the grid "
+           "point the main table selected; `members` is the share of members accepted and "
+           "`rejected` the share of permuted negatives rejected, pooled over these bins (max "
+           "over seeds in bold, then mean ± sd). Languages without a row were not scored on "
+           "such bins, or have no permuted negatives (membership that reads only the counts).",
+           "", "| language | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for lang in report.languages:
+        if not any((lang, col) in report.permuted for col, _ in report.columns):
+            continue
+        cells = []
+        for col, _ in report.columns:
+            entry = report.entries[(lang, col)]
+            cells += [_md_cell(cell_view(entry, b, n_seeds)) for b in report.permuted_bins]
+            pooled = report.permuted.get((lang, col), {})
+            cells += [DASH if k not in pooled else
+                      f"**{pct(pooled[k].max)}** <sub>{pct(pooled[k].mean)} ± "
+                      f"{pct(pooled[k].sd)}</sub>" for k in ("members", "rejected")]
         out.append(f"| `{_md_escape(lang)}` | " + " | ".join(cells) + " |")
     return out + [""]
 
@@ -529,6 +563,10 @@ def results_json(report: Report) -> str:
            "columns": [{"column": c, "model": m} for c, m in report.columns],
            "classes": [{"class": c, "languages": ls} for c, ls in report.groups()],
            "cells": cells, "data_notes": report.data_notes}
+    if report.permuted_bins:  # absent unless some test bin had permuted negatives
+        doc["permuted"] = {"bins": report.permuted_bins, "cells": [
+            {"language": lang, "column": col, **{k: asdict(v) for k, v in got.items()}}
+            for (lang, col), got in report.permuted.items()]}
     if report.formulations:  # absent for one task
         doc["formulations"] = formulations_json(report)
     che = che_json(report)
@@ -590,7 +628,8 @@ def index_html(report: Report, plots: dict | None, out_dir: Path) -> str:
         bins=[b.removeprefix("test-") for b in report.bins], plots=embedded,
         failures=failures, sources=sources(report), disagree_mark=DISAGREE,
         formulations=_html_formulations(report),
-        sections=md_sections_html(che_md(report) + _md_bin_ranges(report) + _md_comparison(report)
+        sections=md_sections_html(che_md(report) + _md_permuted(report) + _md_bin_ranges(report)
+                                  + _md_comparison(report)
                                   + _md_isolated(report) + _md_rescored(report)
                                   + _md_readings(report)))
 

@@ -435,3 +435,22 @@ def test_the_tape_in_the_fourier_domain_is_the_tape_of_shifts(tape_size):
     ref_grads = torch.autograd.grad(ref.pow(2).sum(), list(model.parameters()))
     for g, r in zip(grads, ref_grads):
         torch.testing.assert_close(g, r, rtol=1e-8, atol=1e-10)
+
+
+def test_rnn_nonlinearity_is_a_setting_and_tanh_stays_the_default():
+    tokens, lengths = torch.tensor([[1, 2, 1, 1, 2, 1, 1, 1]]), torch.tensor([8])
+    out = {}
+    for settings in ({}, {"nonlinearity": "tanh"}, {"nonlinearity": "relu"}):
+        torch.manual_seed(0)
+        m = build_model("rnn", vocab_size=3, hidden=16, **settings)
+        with torch.no_grad():
+            for p in m.parameters():   # large weights: tanh saturates at 1, relu does not
+                p.mul_(4)
+            out[settings.get("nonlinearity", "default")] = m(tokens, lengths)
+    assert torch.equal(out["default"], out["tanh"])
+    assert out["tanh"].abs().max() <= 1 and out["relu"].min() >= 0
+    assert out["relu"].max() > 1
+    with pytest.raises(LanglabError, match="nonlinearity='sigmoid' is not one of tanh, relu"):
+        build_model("rnn", vocab_size=3, nonlinearity="sigmoid")
+    with pytest.raises(LanglabError, match="no setting 'nonlinearity'"):
+        build_model("lstm", vocab_size=3, nonlinearity="relu")

@@ -51,7 +51,16 @@ class RecurrentConfig:
 
 @dataclass
 class RNNConfig(RecurrentConfig):
+    """The Elman RNN's settings: those of every recurrent encoder, and
+
+    nonlinearity: ``tanh`` (bounded state) or ``relu`` (``nn.RNN``'s other choice: a state that
+                  can grow with the input, as a counter does).
+    """
+
+    nonlinearity: str = "tanh"
     cell: ClassVar[str] = "rnn"
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {**RecurrentConfig.CHOICES,
+                                                     "nonlinearity": ("tanh", "relu")}
 
 
 @dataclass
@@ -79,7 +88,7 @@ class RecurrentEncoder(Encoder):
         self.onehot = config.input == "onehot"
         emb = config.vocab_size if self.onehot else config.embedding or config.hidden
         self.embed = None if self.onehot else nn.Embedding(config.vocab_size, emb, padding_idx=0)
-        extra = {"nonlinearity": "tanh"} if config.cell == "rnn" else {}
+        extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
         self.rnn = _CELLS[config.cell](
             emb, config.hidden, num_layers=config.layers, batch_first=True,
             dropout=config.dropout if config.layers > 1 else 0.0, **extra)
@@ -97,7 +106,7 @@ class RecurrentEncoder(Encoder):
 
 @register("rnn")
 class RNNEncoder(RecurrentEncoder):
-    """Elman RNN with tanh (``nn.RNN``)."""
+    """Elman RNN (``nn.RNN``), tanh unless ``nonlinearity: relu``."""
 
     Config = RNNConfig
 

@@ -172,3 +172,26 @@ def test_permuted_bins_from_eval_get_their_own_section(flare_run, tmp_path):
     assert cell["rejected"]["max"] == max(rejected) and cell["rejected"]["n"] == 2
     main = md.split("## Accuracy by edit distance")[0]
     assert "permuted" not in main.split("\n## Plots")[0]
+
+
+@pytest.mark.parametrize("main, permuted, marked", [
+    (0.95, 0.50, True),    # reaches 90% only on the task's negatives: marked, not generalizing
+    (0.95, 0.92, False),   # holds on permuted negatives too
+    (0.80, 0.50, False),   # below 90% anyway: nothing to take back
+    (0.95, None, False),   # never scored on permuted negatives
+])
+def test_a_cell_that_holds_only_on_the_tasks_negatives_is_marked(main, permuted, marked):
+    from langlab.harness.results import BinStats, Cell
+    from langlab.report.build import Entry
+    from langlab.report.render import EASY, cell_view
+
+    bins = {"test-41-80": BinStats.of([main, main - 0.1])}
+    if permuted is not None:
+        bins["test-41-80-permuted"] = BinStats.of([permuted, permuted - 0.1])
+    entry = Entry("l", "rnn", "rnn", Cell("l", "rnn", "c", bins=bins, seeds=2), 2, 2)
+    view = cell_view(entry, "test-41-80", 2)
+    assert view["max"] == f"{100 * main:.1f}"
+    assert view["ok"] == (main >= 0.9 and not marked)
+    assert any(n.startswith(EASY) for n in view["notes"]) == marked
+    if marked:
+        assert f"{EASY} permuted {100 * permuted:.1f}" in view["notes"]

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, LONG_RULES, MEMBERS
+from langlab.harness.results import EDIT_COLUMNS, GENERALIZES, LONG_RULES, MEMBERS, PERMUTED
 from langlab.report.build import Entry, Report, generalizes, own_test_bins
 from langlab.report.che import che_json, che_md
 from langlab.report import formulations as formulation_section
@@ -25,6 +25,7 @@ from langlab.tasks import task_class
 DASH = "—"
 DISAGREE = "⚠"
 STALE = "‡"
+EASY = "◇"   # at 90% on the task's negatives, below on permuted negatives of the same lengths
 
 
 def pct(x: float) -> str:
@@ -57,6 +58,10 @@ def cell_view(entry: Entry, split: str, n_seeds: int) -> dict:
         view["spread"] = f"{pct(stats.mean)} ± {pct(stats.sd)}"
         if stats.n < n_seeds:
             view["notes"].append(f"n={stats.n}")
+        permuted = cell.bins.get(f"{split}{PERMUTED}")
+        if permuted is not None and view["ok"] and not generalizes(permuted.max):
+            view["ok"] = False
+            view["notes"].append(f"{EASY} permuted {pct(permuted.max)}")
     if cell and cell.failed and entry.status != "failed":
         view["notes"].append(f"{cell.failed} failed")
     if entry.stale:
@@ -170,6 +175,11 @@ def legend(report: Report) -> str:
                  f"blanket claim); {DISAGREE} marks a cell where ours and the published number "
                  f"disagree on whether the model generalizes (≥ {100 * GENERALIZES:.0f}% or "
                  "below). ")
+    if report.permuted_bins:
+        text += (f"{EASY} permuted x: the cell reaches {100 * GENERALIZES:.0f}% on the task's "
+                 f"negatives but only x on permuted negatives of the same lengths (section "
+                 f"\"Against permuted negatives\"), so its score comes from negatives that a "
+                 f"check of the counts or the shape rejects; it does not count as generalizing. ")
     return text + "n=k: only k seeds finished."
 
 

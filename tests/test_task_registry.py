@@ -175,7 +175,7 @@ def test_a_new_task_is_one_new_class(tmp_path, toy):
     ds = build_dataset("parity", "ends-in-one", SPEC, margin=2.0)
     assert ds.task == "ends-in-one" and {ex.label for ex in ds.splits["train"].examples} == {1}
     assert all(ex.next is None for ex in ds.splits["train"].examples)
-    report = SimpleNamespace(protocol={"task": "ends-in-one"}, entries={})
+    report = SimpleNamespace(protocol={"task": "ends-in-one"}, entries={}, permuted_bins=[])
     assert toy.score_legend in legend(report)
 
 

@@ -100,6 +100,18 @@ def perturb(s: Tokens, k: int, alphabet: Tokens, lo: int, hi: int, r: random.Ran
     return tuple(out)
 
 
+def fill_by_repeats(negs: list[Tokens], counts: list[int], n: int, r: random.Random) -> int:
+    """Repeat uniformly chosen negatives (with their edit counts) until there are ``n``; how
+    many were added."""
+    added = 0
+    while len(negs) < n:
+        j = r.randrange(len(negs))
+        negs.append(negs[j])
+        counts.append(counts[j])
+        added += 1
+    return added
+
+
 def draw_flare_negatives(lang: Language, lengths: Mapping[str, list[int]],
                          bins: Mapping[str, LengthBin], distribution: str, edit_fraction: float,
                          edit_p: float, seed: int
@@ -135,11 +147,7 @@ def draw_flare_negatives(lang: Language, lengths: Mapping[str, list[int]],
             raise LanglabError(f"{lang.name}: no non-member found for split {name!r} "
                                f"(lengths {b}) in {ATTEMPTS} proposals each: recognition needs "
                                f"negatives")
-        while len(negs) < len(want):   # the first proposals all failed: repeat later ones
-            j = r.randrange(len(negs))
-            negs.append(negs[j])
-            counts.append(counts[j])
-            repeats += 1
+        repeats += fill_by_repeats(negs, counts, len(want), r)   # the first proposals failed
         if repeats:
             notes[name].append(f"{repeats} negative(s) repeat: {ATTEMPTS} proposals each gave "
                                f"only members or strings of other splits")

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from langlab.data.flare_negatives import ATTEMPTS, geometric
+from langlab.data.flare_negatives import ATTEMPTS, fill_by_repeats, geometric
 from langlab.errors import LanglabError
 from langlab.languages.base import Language, Tokens
 
@@ -99,11 +99,7 @@ def draw_permuted_negatives(lang: Language, lengths: Mapping[str, list[int]], di
             raise LanglabError(f"{lang.name}: no permuted negative found for split {name!r} "
                                f"in {ATTEMPTS} proposals per string: every transposition of "
                                f"its members is a member (the language reads only the counts)")
-        while len(negs) < len(want):
-            j = r.randrange(len(negs))
-            negs.append(negs[j])
-            counts.append(counts[j])
-            repeats += 1
+        repeats += fill_by_repeats(negs, counts, len(want), r)
         if repeats:
             notes[name].append(f"{repeats} permuted negative(s) repeat: {ATTEMPTS} proposals "
                                f"each gave only members or strings of other splits")
